@@ -1,0 +1,1 @@
+"""The write side: one service per bounded context over one eventsourcing Application."""

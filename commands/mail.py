@@ -1,0 +1,33 @@
+"""The messages Podium sends, queued in the outbox with the command that causes them."""
+
+from __future__ import annotations
+
+from commands.unit_of_work import UnitOfWork
+from domain.mail import OutgoingMail
+
+
+def queue(unit: UnitOfWork, to: str, subject: str, body: str, purpose: str) -> OutgoingMail:
+    """Put a message in the outbox; the mailer delivers it after this command commits."""
+    return unit.add(OutgoingMail(to, subject, body, purpose, unit.now))
+
+
+def password_reset(unit: UnitOfWork, to: str, link: str) -> None:
+    queue(
+        unit,
+        to,
+        "Reset your Podium password",
+        f"Someone asked to reset the password of your Podium login {to}.\n\n"
+        f"Set a new password here (the link works once, for one hour):\n{link}\n\n"
+        "If it was not you, ignore this message; your password stays as it is.\n",
+        "password_reset",
+    )
+
+
+def activation(unit: UnitOfWork, to: str, link: str, account_name: str, why: str) -> None:
+    queue(
+        unit,
+        to,
+        f"Activate your Podium login for {account_name}",
+        f"{why}\n\nSet your password to activate it (the link works once, for 7 days):\n{link}\n",
+        "activation",
+    )

@@ -1,0 +1,146 @@
+"""Running a command: load, decide, save in one transaction, retry on conflict, replay on retry.
+
+A command is a function of a ``UnitOfWork`` that returns a ``Result``. The runner saves every
+aggregate the command touched, together with the idempotency record when the caller sent a key,
+in one ``save()``. If another writer got there first (a version conflict) the command runs
+again on fresh state; if the conflict is the idempotency record itself, the other writer was the
+same request, and its recorded answer is returned.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError
+
+from commands.errors import ConflictError, IdempotencyKeyReusedError
+from commands.ports import Clock
+from commands.store import EventStore
+from domain.errors import NotFoundError
+from domain.idempotency import IdempotencyRecord
+
+A = TypeVar("A", bound=Aggregate)
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a command answers: an HTTP-like status and a JSON-ready body."""
+
+    status: int
+    body: dict[str, Any]
+    replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Idempotency:
+    """An Idempotency-Key, who sent it, and a digest of the request it came with."""
+
+    scope: str
+    key: str
+    fingerprint: str
+
+
+@dataclass
+class UnitOfWork:
+    """The aggregates one run of a command reads and changes, and the time it runs at."""
+
+    store: EventStore
+    now: datetime
+    payment_key: str
+    _touched: dict[UUID, Aggregate] = field(default_factory=dict)
+
+    def get(self, cls: type[A], aggregate_id: UUID, what: str = "") -> A:
+        """The aggregate, loaded once per run; NotFoundError if absent or of another kind."""
+        found = self.find(cls, aggregate_id)
+        if found is None:
+            raise NotFoundError(f"{what or cls.__name__.lower()} not found")
+        return found
+
+    def find(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        if aggregate_id in self._touched:
+            aggregate = self._touched[aggregate_id]
+        else:
+            try:
+                aggregate = self.store.repository.get(aggregate_id)
+            except AggregateNotFoundError:
+                return None
+            self._touched[aggregate_id] = aggregate
+        return aggregate if isinstance(aggregate, cls) else None
+
+    def exists(self, aggregate_id: UUID) -> bool:
+        return aggregate_id in self._touched or aggregate_id in self.store.repository
+
+    def add(self, aggregate: A) -> A:
+        """Take a new aggregate into this run, to be saved with the rest."""
+        self._touched[aggregate.id] = aggregate
+        return aggregate
+
+    def discard(self, aggregate: Aggregate) -> None:
+        """Drop what the command did to ``aggregate`` (say, an upgrade whose payment failed)."""
+        self._touched.pop(aggregate.id, None)
+
+    def aggregates(self) -> list[Aggregate]:
+        return list(self._touched.values())
+
+
+class CommandRunner:
+    """Runs commands against the event store with retries and idempotency."""
+
+    def __init__(self, store: EventStore, clock: Clock, attempts: int = 8) -> None:
+        self.store = store
+        self.clock = clock
+        self.attempts = attempts
+
+    def run(
+        self, command: Callable[[UnitOfWork], Result], idempotency: Idempotency | None = None
+    ) -> Result:
+        if idempotency is not None and (first := self.recorded(idempotency)) is not None:
+            return first
+        payment_key = (
+            f"{idempotency.scope}:{idempotency.key}" if idempotency else f"cmd:{uuid.uuid4()}"
+        )
+        for _ in range(self.attempts):
+            unit = UnitOfWork(self.store, self.clock.now(), payment_key)
+            result = command(unit)
+            aggregates = unit.aggregates()
+            if idempotency is not None:
+                aggregates.append(
+                    IdempotencyRecord(
+                        idempotency.scope,
+                        idempotency.key,
+                        idempotency.fingerprint,
+                        result.status,
+                        result.body,
+                    )
+                )
+            try:
+                self.store.save(*aggregates)
+            except IntegrityError:
+                if idempotency is not None and (first := self.recorded(idempotency)) is not None:
+                    return first
+                continue
+            return result
+        raise ConflictError("the account is busy with other changes; please try again")
+
+    def recorded(self, idempotency: Idempotency) -> Result | None:
+        """The first answer to this key, or None; refuses the key reused for another request."""
+        record_id = IdempotencyRecord.id_for(idempotency.scope, idempotency.key)
+        try:
+            record: object = self.store.repository.get(record_id)
+        except AggregateNotFoundError:
+            return None
+        if not isinstance(record, IdempotencyRecord):
+            return None
+        if record.fingerprint != idempotency.fingerprint:
+            raise IdempotencyKeyReusedError(
+                "this Idempotency-Key was already used for a different request; "
+                "use a new key for a new request"
+            )
+        return Result(record.status, record.body, replayed=True)

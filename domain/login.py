@@ -1,0 +1,105 @@
+"""The Login aggregate: one person's credentials on one account (owner, member or subaccount).
+
+Its id derives from the lower-cased email, so an email can hold one login in all of Podium.
+Passwords arrive already hashed (argon2, hashed outside the domain); one-time tokens (password
+reset, activation) arrive as SHA-256 digests, so the event log never holds a usable secret.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import RuleViolationError
+from domain.ids import derived_id
+
+
+class Role(StrEnum):
+    """What a login may do on its account."""
+
+    OWNER = "owner"  # billing, members, subaccounts
+    MEMBER = "member"  # shares the account's data; no billing
+    SUBACCOUNT = "subaccount"  # the owner of a subaccount
+
+
+class InvalidTokenError(RuleViolationError):
+    """A reset or activation token that is wrong, used or expired."""
+
+
+class Login(Aggregate):
+    """Credentials of one person."""
+
+    class Registered(Aggregate.Created):
+        email: str
+        account_id: UUID
+        role: Role
+        password_hash: str | None
+        at: datetime
+
+    @staticmethod
+    def create_id(
+        email: str, account_id: UUID, role: Role, password_hash: str | None, at: datetime
+    ) -> UUID:
+        return Login.id_for(email)
+
+    @staticmethod
+    def id_for(email: str) -> UUID:
+        return derived_id("login", email.strip().lower())
+
+    @event(Registered)
+    def __init__(
+        self, email: str, account_id: UUID, role: Role, password_hash: str | None, at: datetime
+    ) -> None:
+        self.email = email
+        self.account_id = account_id
+        self.role = Role(role)
+        self.password_hash = password_hash
+        self.token_digest: str | None = None
+        self.token_expires: datetime | None = None
+        self.disabled = False
+
+    @property
+    def can_log_in(self) -> bool:
+        return self.password_hash is not None and not self.disabled
+
+    def issue_token(self, digest: str, expires: datetime, at: datetime) -> None:
+        """A one-time token (reset or activation link); a newer one replaces the older."""
+        if self.disabled:
+            raise RuleViolationError("this login is disabled")
+        self._token_issued(digest, expires, at)
+
+    @event("TokenIssued")
+    def _token_issued(self, digest: str, expires: datetime, at: datetime) -> None:
+        self.token_digest, self.token_expires = digest, expires
+
+    def set_password_with_token(self, digest: str, password_hash: str, at: datetime) -> None:
+        """Redeem the one-time token for a new password; the token is then spent."""
+        if (
+            self.disabled
+            or self.token_digest is None
+            or self.token_digest != digest
+            or (self.token_expires is not None and self.token_expires <= at)
+        ):
+            raise InvalidTokenError("the link is invalid, already used or expired")
+        self._password_set(password_hash, at)
+
+    def change_password(self, password_hash: str, at: datetime) -> None:
+        if self.disabled:
+            raise RuleViolationError("this login is disabled")
+        self._password_set(password_hash, at)
+
+    @event("PasswordSet")
+    def _password_set(self, password_hash: str, at: datetime) -> None:
+        self.password_hash = password_hash
+        self.token_digest = self.token_expires = None
+
+    def disable(self, at: datetime) -> None:
+        if not self.disabled:
+            self._disabled(at)
+
+    @event("Disabled")
+    def _disabled(self, at: datetime) -> None:
+        self.disabled = True

@@ -1,0 +1,82 @@
+"""Podium's one Settings object, read from PODIUM_* environment variables at start-up."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret"  # noqa: S105 - refused outside development
+
+
+class Settings(BaseSettings):
+    """Everything a process needs to know about where it runs. Built once, passed down."""
+
+    model_config = SettingsConfigDict(env_prefix="PODIUM_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    data_dir: Path = Path("var")
+
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str = "podium"
+    pg_password: str = "podium"  # noqa: S105 - the local default; production sets its own
+    pg_dbname: str = "podium"
+    pg_pool_size: int = 10
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str = ""  # links in emails; defaults to http://host:port
+    project_inline: bool = True  # run projections in the API process after each command
+
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 8025
+    mail_from: str = "Podium <no-reply@podium.invalid>"
+
+    secret: str = Field(default=DEVELOPMENT_SECRET, min_length=16)
+
+    @model_validator(mode="after")
+    def _refuse_development_secret(self) -> Settings:
+        if self.environment == "production" and self.secret == DEVELOPMENT_SECRET:
+            raise ValueError("set PODIUM_SECRET: the development secret is refused in production")
+        return self
+
+    @property
+    def sqlite_events_path(self) -> Path:
+        return self.data_dir / "podium.db"
+
+    @property
+    def sqlite_read_path(self) -> Path:
+        return self.data_dir / "podium-read.db"
+
+    @property
+    def base_url(self) -> str:
+        return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
+
+    def event_store_env(self) -> dict[str, str]:
+        """The environment eventsourcing's infrastructure factory reads."""
+        if self.store == "sqlite":
+            return {
+                "PERSISTENCE_MODULE": "eventsourcing.sqlite",
+                "SQLITE_DBNAME": str(self.sqlite_events_path),
+                "SQLITE_LOCK_TIMEOUT": "10",
+            }
+        return {
+            "PERSISTENCE_MODULE": "eventsourcing.postgres",
+            "POSTGRES_DBNAME": self.pg_dbname,
+            "POSTGRES_HOST": self.pg_host,
+            "POSTGRES_PORT": str(self.pg_port),
+            "POSTGRES_USER": self.pg_user,
+            "POSTGRES_PASSWORD": self.pg_password,
+            "POSTGRES_POOL_SIZE": str(self.pg_pool_size),
+            "POSTGRES_MAX_OVERFLOW": str(self.pg_pool_size),
+        }
+
+    def postgres_conninfo(self) -> str:
+        return (
+            f"host={self.pg_host} port={self.pg_port} user={self.pg_user} "
+            f"password={self.pg_password} dbname={self.pg_dbname}"
+        )
