@@ -170,11 +170,9 @@ class Account(Aggregate):
 
     @event("Upgraded")
     def _upgraded(self, plan_id: str, at: datetime) -> None:
+        """An upgrade supersedes any downgrade scheduled before it."""
         self.plan_id = plan_id
-        if self.scheduled_plan_id and plan_by_id(self.scheduled_plan_id).limits.max_attendees < (
-            plan_by_id(plan_id).limits.max_attendees
-        ):
-            self.scheduled_plan_id = self.scheduled_cycle = None
+        self.scheduled_plan_id = self.scheduled_cycle = None
 
     def downgrade(self, plan: Plan, cycle: BillingCycle, at: datetime) -> datetime:
         """Schedule a smaller plan (or a shorter cycle) from the next period; voids promo codes.
@@ -254,7 +252,8 @@ class Account(Aggregate):
         current_cycle, _, start = self._period()
         plan_id = self.scheduled_plan_id or self._require_plan().id
         cycle = self.scheduled_cycle or current_cycle
-        self._renewed(plan_id, cycle, start, add_months(start, cycle.months, start.day), at)
+        end = add_months(start, cycle.months, start.day)
+        self._renewed(plan_id, cycle, start, end, list(self.cancelling_subaccounts), at)
         return self.recurring_charges()
 
     @event("TrialExpired")
@@ -268,12 +267,14 @@ class Account(Aggregate):
         cycle: BillingCycle,
         period_start: datetime,
         period_end: datetime,
+        ended_subaccounts: list[str],
         at: datetime,
     ) -> None:
+        """The cancelled subaccounts' packages go with the period they were paid for."""
         self.plan_id, self.cycle = plan_id, BillingCycle(cycle)
         self.period_start, self.period_end = period_start, period_end
         self.scheduled_plan_id = self.scheduled_cycle = None
-        for sub_id in self.cancelling_subaccounts:
+        for sub_id in ended_subaccounts:
             size = str(self.subaccounts.pop(sub_id))
             self.packages[size] -= 1
         self.cancelling_subaccounts = []

@@ -23,6 +23,14 @@ class OutgoingMail(Aggregate):
         purpose: str
         at: datetime
 
+    class Delivered(Aggregate.Event):
+        at: datetime
+
+    class AttemptFailed(Aggregate.Event):
+        error: str
+        retry_at: datetime
+        at: datetime
+
     @event(Queued)
     def __init__(self, to: str, subject: str, body: str, purpose: str, at: datetime) -> None:
         self.to = to
@@ -37,7 +45,7 @@ class OutgoingMail(Aggregate):
         if not self.delivered:
             self._delivered(at)
 
-    @event("Delivered")
+    @event(Delivered)
     def _delivered(self, at: datetime) -> None:
         self.delivered = True
 
@@ -46,7 +54,7 @@ class OutgoingMail(Aggregate):
         delay = min(timedelta(seconds=30 * 2**self.attempts), MAX_BACKOFF)
         self._attempt_failed(error[:500], at + delay, at)
 
-    @event("AttemptFailed")
+    @event(AttemptFailed)
     def _attempt_failed(self, error: str, retry_at: datetime, at: datetime) -> None:
         self.attempts += 1
         self.next_attempt_at = retry_at

@@ -1,0 +1,33 @@
+"""Recording what became of an outgoing message (the mailer's commands)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from domain.mail import OutgoingMail
+
+
+class Outbox:
+    """Delivery outcomes, so the outbox survives restarts and retries back off."""
+
+    def __init__(self, runner: CommandRunner) -> None:
+        self.runner = runner
+
+    def delivered(self, mail_id: UUID) -> Result:
+        def command(unit: UnitOfWork) -> Result:
+            mail = unit.get(OutgoingMail, mail_id, "message")
+            mail.delivered_at(unit.now)
+            return Result(200, {"mail_id": str(mail_id), "delivered": True})
+
+        return self.runner.run(command)
+
+    def failed(self, mail_id: UUID, error: str) -> Result:
+        def command(unit: UnitOfWork) -> Result:
+            mail = unit.get(OutgoingMail, mail_id, "message")
+            mail.attempt_failed(error, unit.now)
+            return Result(
+                200, {"mail_id": str(mail_id), "retry_at": mail.next_attempt_at.isoformat()}
+            )
+
+        return self.runner.run(command)

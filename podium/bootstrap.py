@@ -1,0 +1,114 @@
+"""The composition root: builds every part of Podium from one Settings and hands them out.
+
+Nothing connects at import time; ``bootstrap()`` is the only place that does.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from commands.accounts import Accounts
+from commands.billing import Billing
+from commands.outbox import Outbox
+from commands.ports import Clock, PasswordHasher, PaymentGateway
+from commands.store import EventStore
+from commands.subaccounts import Subaccounts
+from commands.unit_of_work import CommandRunner
+from podium.clock import SystemClock
+from podium.passwords import Argon2Hasher
+from podium.payments import SandboxGateway
+from podium.settings import Settings
+from podium.transcoder import OrjsonTranscoder
+from projections.account_summary.projection import AccountSummaryProjection
+from projections.account_summary.view import AccountSummaryView
+from projections.billing_history.projection import BillingHistoryProjection
+from projections.billing_history.view import BillingHistoryView
+from projections.outbox.projection import OutboxProjection
+from projections.outbox.view import OutboxView
+from projections.projector import Projector
+from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
+
+
+@dataclass
+class Views:
+    """The read models' query objects."""
+
+    accounts: AccountSummaryView
+    billing: BillingHistoryView
+    outbox: OutboxView
+
+
+@dataclass
+class Podium:
+    """Everything a process needs, built once."""
+
+    settings: Settings
+    clock: Clock
+    store: EventStore
+    runner: CommandRunner
+    accounts: Accounts
+    billing: Billing
+    subaccounts: Subaccounts
+    outbox: Outbox
+    read_store: ReadStore
+    projector: Projector
+    views: Views
+    gateway: PaymentGateway
+    hasher: PasswordHasher
+    extras: dict[str, object] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.read_store.close()
+        self.store.close()
+
+
+def build_read_store(settings: Settings) -> ReadStore:
+    if settings.store == "sqlite":
+        return SQLiteReadStore(settings.sqlite_read_path)
+    return PostgresReadStore(settings.postgres_conninfo())
+
+
+def bootstrap(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    gateway: PaymentGateway | None = None,
+    hasher: PasswordHasher | None = None,
+    apply_migrations: bool = True,
+) -> Podium:
+    """Build Podium: event store, services, read store, projector and views."""
+    clock = clock or SystemClock()
+    gateway = gateway or SandboxGateway()
+    hasher = hasher or Argon2Hasher()
+    if settings.store == "sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    store = EventStore(settings.event_store_env(), OrjsonTranscoder())
+    runner = CommandRunner(store, clock)
+    read_store = build_read_store(settings)
+    if apply_migrations:
+        migrate(read_store)
+    projector = Projector(
+        store.recorder,
+        store.mapper.to_domain_event,
+        read_store,
+        [BillingHistoryProjection(), AccountSummaryProjection(), OutboxProjection()],
+    )
+    return Podium(
+        settings=settings,
+        clock=clock,
+        store=store,
+        runner=runner,
+        accounts=Accounts(runner, hasher, settings.base_url),
+        billing=Billing(runner, gateway),
+        subaccounts=Subaccounts(runner, settings.base_url),
+        outbox=Outbox(runner),
+        read_store=read_store,
+        projector=projector,
+        views=Views(
+            accounts=AccountSummaryView(read_store),
+            billing=BillingHistoryView(read_store),
+            outbox=OutboxView(read_store),
+        ),
+        gateway=gateway,
+        hasher=hasher,
+    )

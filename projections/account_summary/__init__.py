@@ -1,0 +1,1 @@
+"""The account summary: plan, limits, add-ons, subaccounts and logins of every account."""

@@ -1,0 +1,61 @@
+"""Ledger events to billing_ledgers and billing_entries rows."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.ledger import GENESIS_HASH, Ledger
+from projections.store import Cursor
+
+
+class BillingHistoryProjection:
+    """Projects every ledger entry; the balance row is the running total."""
+
+    name: str = "billing_history"
+    topics: tuple[str, ...] = (
+        "domain.ledger:Ledger.Opened",
+        "domain.ledger:Ledger.EntryRecorded",
+    )
+    tables: tuple[str, ...] = ("billing_entries", "billing_ledgers")
+
+    def apply(self, cursor: Cursor, event: Any, position: int) -> None:
+        if isinstance(event, Ledger.Opened):
+            cursor.execute(
+                "INSERT INTO billing_ledgers "
+                "(ledger_id, account_id, currency, balance, entries, last_hash) "
+                "VALUES (%s, %s, %s, 0, 0, %s)",
+                (str(event.originator_id), str(event.account_id), event.currency, GENESIS_HASH),
+            )
+        elif isinstance(event, Ledger.EntryRecorded):
+            cursor.execute(
+                "SELECT account_id FROM billing_ledgers WHERE ledger_id = %s",
+                (str(event.originator_id),),
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise LookupError(f"entry for unknown ledger {event.originator_id}")
+            account_id = row["account_id"]
+            cursor.execute(
+                "INSERT INTO billing_entries (account_id, sequence, kind, amount, currency, "
+                "balance_after, description, reference, at, previous_hash, hash, notification_id) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                (
+                    account_id,
+                    event.sequence,
+                    event.kind,
+                    event.amount,
+                    event.currency,
+                    event.balance_after,
+                    event.description,
+                    event.reference,
+                    event.at.isoformat(),
+                    event.previous_hash,
+                    event.hash,
+                    position,
+                ),
+            )
+            cursor.execute(
+                "UPDATE billing_ledgers SET balance = %s, entries = %s, last_hash = %s "
+                "WHERE ledger_id = %s",
+                (event.balance_after, event.sequence, event.hash, str(event.originator_id)),
+            )

@@ -1,0 +1,1 @@
+"""The mail outbox: every queued message and the state of its delivery."""

@@ -1,0 +1,29 @@
+"""Queries of the outbox: what the mailer sends next, and delivery status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from projections.store import ReadStore, Row
+
+
+class OutboxView:
+    """Messages waiting to go, and what became of each."""
+
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+
+    def due(self, now: datetime, limit: int = 50) -> list[Row]:
+        return self.store.query(
+            "SELECT mail_id, recipient, subject, body, purpose, attempts FROM outbox "
+            "WHERE status = 'pending' AND next_attempt_at <= %s "
+            "ORDER BY next_attempt_at LIMIT %s",
+            (now.isoformat(), limit),
+        )
+
+    def to(self, recipient: str) -> list[Row]:
+        return self.store.query(
+            "SELECT mail_id, subject, purpose, status, attempts, last_error, queued_at, "
+            "delivered_at FROM outbox WHERE recipient = %s ORDER BY queued_at",
+            (recipient,),
+        )

@@ -1,0 +1,161 @@
+"""Where read models live: a SQLite file (embedded) or PostgreSQL, behind one small interface.
+
+SQL is written once, in psycopg's ``%s`` style with portable types; the SQLite adapter turns the
+placeholders into ``?``. Timestamps are ISO-8601 UTC text, which sorts and compares correctly.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Protocol, cast
+
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+Row = dict[str, Any]
+
+
+class Cursor(Protocol):
+    """The part of a DB-API cursor the projections use."""
+
+    @property
+    def rowcount(self) -> int: ...
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any: ...
+
+    def fetchall(self) -> list[Row]: ...
+
+    def fetchone(self) -> Row | None: ...
+
+
+class ReadStore(Protocol):
+    """A database for read models."""
+
+    dialect: str
+
+    def transaction(self) -> Any:
+        """A context manager yielding a Cursor; commits on success, rolls back on error."""
+        ...
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
+
+    def close(self) -> None: ...
+
+
+class _SQLiteCursor:
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(sql.replace("%s", "?"), tuple(params))
+
+    def fetchall(self) -> list[Row]:
+        return [dict(row) for row in self._cursor.fetchall()]
+
+    def fetchone(self) -> Row | None:
+        row = self._cursor.fetchone()
+        return dict(row) if row is not None else None
+
+
+class SQLiteReadStore:
+    """Read models in a SQLite file; one connection per thread, WAL so readers never block."""
+
+    dialect = "sqlite"
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self._local.conn = conn
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[_SQLiteCursor]:
+        conn = self._connection()
+        with self._write_lock:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield _SQLiteCursor(conn.cursor())
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        cursor = _SQLiteCursor(self._connection().cursor())
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+class PostgresReadStore:
+    """Read models in PostgreSQL, through a small connection pool."""
+
+    dialect = "postgres"
+
+    def __init__(self, conninfo: str, pool_size: int = 4) -> None:
+        self._pool = ConnectionPool(
+            conninfo, min_size=1, max_size=pool_size, kwargs={"row_factory": dict_row}, open=True
+        )
+
+    @contextmanager
+    def transaction(self) -> Iterator[Cursor]:
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            yield cast(Cursor, cursor)
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        with self._pool.connection() as conn, conn.cursor() as cursor:
+            cursor.execute(sql, tuple(params))
+            return cast(list[Row], cursor.fetchall())
+
+    def close(self) -> None:
+        self._pool.close()
+
+
+def migrate(store: ReadStore, directory: Path = MIGRATIONS) -> list[str]:
+    """Apply the SQL files in ``directory`` not applied yet, in name order; return their names."""
+    with store.transaction() as cursor:
+        cursor.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations "
+            "(version TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
+        )
+    applied = {row["version"] for row in store.query("SELECT version FROM schema_migrations")}
+    done = []
+    for path in sorted(directory.glob("*.sql")):
+        if path.name in applied:
+            continue
+        with store.transaction() as cursor:
+            for statement in _statements(path.read_text()):
+                cursor.execute(statement)
+            cursor.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (path.name,))
+        done.append(path.name)
+    return done
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration on semicolons at line ends (our migrations hold no procedures)."""
+    lines = [line for line in sql.splitlines() if not line.strip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
