@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI): Podium's own resources; OpenAPI at /docs."""

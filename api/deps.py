@@ -1,0 +1,114 @@
+"""Typed dependencies: the Podium container, the caller, the Idempotency-Key."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.responses import JSONResponse
+
+from api.errors import problem
+from commands.accounts import Principal
+from commands.errors import AuthenticationError, PermissionDeniedError
+from commands.tokens import API_KEY_PREFIX, new_api_key
+from commands.unit_of_work import Idempotency, Result
+from domain.errors import InvalidRequestError
+from domain.login import Role
+from podium.bootstrap import Podium
+
+MAX_IDEMPOTENCY_KEY = 255
+
+
+def get_podium(request: Request) -> Podium:
+    podium: Podium = request.app.state.podium
+    return podium
+
+
+PodiumDep = Annotated[Podium, Depends(get_podium)]
+
+
+def current_principal(
+    podium: PodiumDep,
+    x_api_key: Annotated[str | None, Header()] = None,
+    authorization: Annotated[str | None, Header()] = None,
+) -> Principal:
+    """The caller, from X-Api-Key or ``Authorization: Bearer <key>``."""
+    key = x_api_key
+    if key is None and authorization and authorization.lower().startswith("bearer "):
+        key = authorization[7:].strip()
+    if not key:
+        raise AuthenticationError("send your API key in the X-Api-Key header")
+    return podium.accounts.authenticate(key)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def account_owner(who: CurrentPrincipal) -> Principal:
+    """Only the owner of a (top-level) account manages billing, members and subaccounts."""
+    if who.role == Role.SUBACCOUNT:
+        raise PermissionDeniedError("a subaccount is managed and billed by its parent account")
+    if who.role != Role.OWNER:
+        raise PermissionDeniedError("only the account owner can do this")
+    return who
+
+
+AccountOwner = Annotated[Principal, Depends(account_owner)]
+
+
+async def _fingerprint(request: Request) -> str:
+    body = await request.body()
+    return hashlib.sha256(request.method.encode() + request.url.path.encode() + body).hexdigest()
+
+
+async def idempotency(
+    request: Request, idempotency_key: Annotated[str | None, Header()] = None
+) -> tuple[str, str] | None:
+    """The raw Idempotency-Key and the request's fingerprint, if a key was sent."""
+    if idempotency_key is None:
+        return None
+    if not 1 <= len(idempotency_key) <= MAX_IDEMPOTENCY_KEY:
+        raise InvalidRequestError(
+            f"Idempotency-Key must have 1 to {MAX_IDEMPOTENCY_KEY} characters"
+        )
+    return idempotency_key, await _fingerprint(request)
+
+
+IdempotencyHeader = Annotated[tuple[str, str] | None, Depends(idempotency)]
+
+
+def scoped(header: tuple[str, str] | None, scope: str) -> Idempotency | None:
+    """The key as the runner takes it: keys are per caller, so two callers never collide."""
+    if header is None:
+        return None
+    key, fingerprint = header
+    return Idempotency(scope, key, fingerprint)
+
+
+def principal_scope(who: Principal) -> str:
+    return f"login:{who.login_id}:account:{who.account_id}"
+
+
+def issue_raw_key(podium: Podium, header: tuple[str, str] | None, scope: str) -> str:
+    """A new API key; under an Idempotency-Key it is derived from the key (HMAC with the
+    server secret), so a retry shows the same key without the key ever being stored."""
+    if header is None:
+        return new_api_key()
+    mac = hmac.new(podium.settings.secret.encode(), f"{scope}\x1f{header[0]}".encode(), "sha256")
+    return API_KEY_PREFIX + mac.hexdigest()
+
+
+def respond(podium: Podium, result: Result, **extra: object) -> JSONResponse:
+    """A command's result as HTTP; read models are brought up to date first (read-your-writes)."""
+    if podium.settings.project_inline:
+        podium.projector.catch_up()
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+    if result.status >= 400:
+        body = dict(result.body)
+        response = problem(result.status, str(body.pop("detail", "")), **body)
+        if headers:
+            response.headers.update(headers)
+        return response
+    return JSONResponse({**result.body, **extra}, status_code=result.status, headers=headers)

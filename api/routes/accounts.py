@@ -1,0 +1,48 @@
+"""Sign-up, log-in, and the account as its summary shows it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, issue_raw_key, respond, scoped
+from api.schemas import LogIn, SignUp
+from domain.errors import NotFoundError
+from domain.login import Role
+
+router = APIRouter(tags=["accounts"])
+
+
+@router.post("/accounts", status_code=201)
+def sign_up(body: SignUp, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
+    """Open an account on the 30-day free trial (no card), with its owner's login."""
+    result = podium.accounts.sign_up(
+        body.name, str(body.email), body.password, body.nonprofit, scoped(idem, "sign-up")
+    )
+    return respond(podium, result)
+
+
+@router.post("/sessions", status_code=201)
+def log_in(body: LogIn, podium: PodiumDep) -> JSONResponse:
+    """Log in with email and password; the answer carries an API key for this session."""
+    raw_key = issue_raw_key(podium, None, "")
+    result = podium.accounts.log_in(str(body.email), body.password, raw_key)
+    return respond(podium, result, api_key=raw_key)
+
+
+@router.get("/account")
+def account(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
+    """Which plan the account is on, what it allows, its add-ons, subaccounts and members.
+
+    A subaccount's login sees its subaccount, and nothing of its parent or siblings.
+    """
+    if who.role == Role.SUBACCOUNT:
+        summary = podium.views.accounts.subaccount(str(who.account_id))
+    else:
+        summary = podium.views.accounts.account(str(who.account_id))
+    if summary is None:
+        raise NotFoundError("account not found")
+    balance = podium.views.billing.balance(str(who.account_id))
+    return {**summary, "balance": balance["balance"] if balance else 0, "role": str(who.role)}

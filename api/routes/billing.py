@@ -1,0 +1,142 @@
+"""Money: payment method, plan changes, cancellation, funds, add-ons, packages, history."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+
+from api.deps import (
+    AccountOwner,
+    CurrentPrincipal,
+    IdempotencyHeader,
+    PodiumDep,
+    principal_scope,
+    respond,
+    scoped,
+)
+from api.schemas import (
+    AddOnIn,
+    Downgrade,
+    Funds,
+    PackagesIn,
+    PaymentMethodIn,
+    PromoCode,
+    Subscribe,
+    Upgrade,
+)
+from commands.errors import PermissionDeniedError
+from domain.login import Role
+
+router = APIRouter(prefix="/account", tags=["billing"])
+
+
+@router.put("/payment-method")
+def set_payment_method(
+    body: PaymentMethodIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """A card (test numbers in the README) or a PayPal account; only a token is kept."""
+    details = {"number": body.number or "", "email": str(body.email or "")}
+    result = podium.billing.set_payment_method(
+        who.account_id, body.kind, details, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/subscription")
+def subscribe(
+    body: Subscribe, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """Convert the trial to a paid plan; the first period is charged now."""
+    result = podium.billing.subscribe(
+        who.account_id, body.plan_id, body.cycle, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/upgrade")
+def upgrade(
+    body: Upgrade, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """A larger plan at once; the difference is charged for the rest of the period."""
+    result = podium.billing.upgrade(
+        who.account_id, body.plan_id, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/downgrade")
+def downgrade(
+    body: Downgrade, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """A smaller plan or a monthly cycle from the next period; voids all promo codes."""
+    result = podium.billing.downgrade(
+        who.account_id, body.plan_id, body.cycle, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/promo-codes")
+def apply_promo_code(
+    body: PromoCode, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    result = podium.billing.apply_promo_code(
+        who.account_id, body.code, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/cancellation")
+def cancel(who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
+    """Cancel: no refund; usable to the end of the paid period, then closed."""
+    result = podium.billing.cancel(who.account_id, scoped(idem, principal_scope(who)))
+    return respond(podium, result)
+
+
+@router.post("/funds")
+def add_funds(
+    body: Funds, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """Add funds to the balance, charged to the card on file."""
+    result = podium.billing.add_funds(
+        who.account_id, body.amount, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/add-ons")
+def buy_add_on(
+    body: AddOnIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """Camera feeds (up to 3), room sessions, storage, or 200 seats (100/500 plans)."""
+    result = podium.billing.buy_add_on(
+        who.account_id, body.add_on, body.quantity, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.post("/subaccount-packages")
+def buy_packages(
+    body: PackagesIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """Subaccount packages, prorated for the days left in the period, then monthly."""
+    result = podium.billing.buy_packages(
+        who.account_id, body.package_size, body.quantity, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
+
+
+@router.get("/transactions")
+def transactions(
+    who: CurrentPrincipal,
+    podium: PodiumDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """The transaction history, most recent first, each entry with the balance after it."""
+    if who.role == Role.SUBACCOUNT:
+        raise PermissionDeniedError("a subaccount is billed through its parent account")
+    entries = podium.views.billing.history(str(who.account_id), limit, before)
+    balance = podium.views.billing.balance(str(who.account_id))
+    return {"balance": balance["balance"] if balance else 0, "currency": "USD", "entries": entries}
