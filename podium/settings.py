@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     pg_user: str = "podium"
     pg_password: str = "podium"  # noqa: S105 - the local default; production sets its own
     pg_dbname: str = "podium"
+    pg_schema: str = "public"  # tests give each run its own schema
     pg_pool_size: int = 10
 
     host: str = "127.0.0.1"
@@ -73,10 +74,12 @@ class Settings(BaseSettings):
             "POSTGRES_PASSWORD": self.pg_password,
             "POSTGRES_POOL_SIZE": str(self.pg_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(self.pg_pool_size),
+            "POSTGRES_SCHEMA": self.pg_schema,
         }
 
     def postgres_conninfo(self) -> str:
         return (
             f"host={self.pg_host} port={self.pg_port} user={self.pg_user} "
-            f"password={self.pg_password} dbname={self.pg_dbname}"
+            f"password={self.pg_password} dbname={self.pg_dbname} "
+            f"options=-csearch_path={self.pg_schema}"
         )
