@@ -1,0 +1,146 @@
+"""``podium``: the one entry point for every process and admin task."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from typing import Annotated
+
+import typer
+
+from podium.bootstrap import Podium, bootstrap
+from podium.mail import SmtpTransport
+from podium.settings import Settings
+
+app = typer.Typer(help="Podium: an event-sourced webinar platform backend.", no_args_is_help=True)
+
+
+def _podium() -> Podium:
+    return bootstrap(Settings())
+
+
+def _transport(settings: Settings) -> SmtpTransport:
+    return SmtpTransport(settings.smtp_host, settings.smtp_port, settings.mail_from)
+
+
+@app.command()
+def migrate() -> None:
+    """Create or update the read-model tables (and the event store's)."""
+    from projections.store import migrate as apply
+
+    podium = bootstrap(Settings(), apply_migrations=False)
+    applied = apply(podium.read_store)
+    typer.echo(f"applied: {', '.join(applied)}" if applied else "read models are up to date")
+    podium.close()
+
+
+@app.command()
+def serve(
+    workers: Annotated[
+        bool, typer.Option(help="run projector, scheduler, mailer in-process")
+    ] = True,
+) -> None:
+    """Serve the HTTP API; with --workers (the default) it is all of Podium in one process."""
+    import uvicorn
+
+    from api.app import create_app
+    from workers import scheduler
+
+    logging.basicConfig(level=logging.INFO)
+    podium = _podium()
+    stop = threading.Event()
+    if workers:
+        threading.Thread(
+            target=podium.projector.run_forever, args=(stop,), name="projector", daemon=True
+        ).start()
+        scheduler.start(podium, _transport(podium.settings))
+    try:
+        uvicorn.run(create_app(podium), host=podium.settings.host, port=podium.settings.port)
+    finally:
+        stop.set()
+        podium.close()
+
+
+@app.command()
+def project() -> None:
+    """Keep the read models up to date, polling the log (a separate process in production)."""
+    podium = _podium()
+    stop = threading.Event()
+    try:
+        podium.projector.run_forever(stop, interval=0.1)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        podium.close()
+
+
+@app.command("scheduler")
+def run_scheduler() -> None:
+    """Run the scheduled jobs (renewals, trial expiry, mail delivery) until interrupted."""
+    from workers import scheduler
+
+    logging.basicConfig(level=logging.INFO)
+    podium = _podium()
+    jobs = scheduler.start(podium, _transport(podium.settings))
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        jobs.shutdown()
+    finally:
+        podium.close()
+
+
+@app.command()
+def mailer(interval: float = 5.0) -> None:
+    """Deliver the outbox over SMTP until interrupted."""
+    from workers.mailer import deliver_due
+
+    podium = _podium()
+    transport = _transport(podium.settings)
+    try:
+        while True:
+            deliver_due(podium, transport)
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        podium.close()
+
+
+@app.command()
+def due() -> None:
+    """Run everything due now once: renewals, expiries, closures, then mail delivery."""
+    from workers.mailer import deliver_due
+    from workers.scheduler import run_due
+
+    podium = _podium()
+    renewed = run_due(podium)
+    sent = deliver_due(podium, _transport(podium.settings))
+    typer.echo(f"{len(renewed)} account(s) renewed, expired or closed; {sent} message(s) sent")
+    podium.close()
+
+
+@app.command()
+def rebuild(name: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Drop and rebuild one read model (or all) from the event log."""
+    podium = _podium()
+    count = podium.projector.rebuild(name)
+    typer.echo(f"rebuilt {name or 'all read models'} from {count} events")
+    podium.close()
+
+
+@app.command()
+def audit() -> None:
+    """Replay every ledger, check each hash chain and compare with the billing projection."""
+    from podium.audit import audit as run_audit
+
+    podium = _podium()
+    podium.projector.catch_up()
+    report = run_audit(
+        podium.store.recorder, podium.store.mapper.to_domain_event, podium.read_store
+    )
+    typer.echo(report.render())
+    podium.close()
+    raise typer.Exit(0 if report.ok else 1)

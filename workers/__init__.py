@@ -1,0 +1,1 @@
+"""Process entry points and the jobs they run: projector, scheduler, mailer."""
