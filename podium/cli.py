@@ -144,3 +144,7 @@ def audit() -> None:
     typer.echo(report.render())
     podium.close()
     raise typer.Exit(0 if report.ok else 1)
+
+
+if __name__ == "__main__":
+    app()
