@@ -9,6 +9,8 @@ same request, and its recorded answer is returned.
 
 from __future__ import annotations
 
+import random
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -93,7 +95,7 @@ class UnitOfWork:
 class CommandRunner:
     """Runs commands against the event store with retries and idempotency."""
 
-    def __init__(self, store: EventStore, clock: Clock, attempts: int = 8) -> None:
+    def __init__(self, store: EventStore, clock: Clock, attempts: int = 30) -> None:
         self.store = store
         self.clock = clock
         self.attempts = attempts
@@ -106,7 +108,10 @@ class CommandRunner:
         payment_key = (
             f"{idempotency.scope}:{idempotency.key}" if idempotency else f"cmd:{uuid.uuid4()}"
         )
-        for _ in range(self.attempts):
+        for attempt in range(self.attempts):
+            if attempt:
+                # Writers that collided retry at random moments so they stop colliding.
+                time.sleep(random.uniform(0, 0.002 * min(attempt, 10)))
             unit = UnitOfWork(self.store, self.clock.now(), payment_key)
             result = command(unit)
             aggregates = unit.aggregates()

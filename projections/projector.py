@@ -72,34 +72,44 @@ class Projector:
         applied = 0
         while True:
             head = self.recorder.max_notification_id() or 0
-            start = self.position(projection.name)
-            if start >= head:
+            if self.position(projection.name) >= head:
                 return applied
-            notifications = self.recorder.select_notifications(
-                start,
-                self.batch_size,
-                stop=head,
-                topics=projection.topics,
-                inclusive_of_start=False,
-            )
-            # A short batch saw everything up to ``head``; a full one only up to its last id.
-            end = notifications[-1].id if len(notifications) == self.batch_size else head
             with self.store.transaction() as cursor:
+                # The position is read and locked inside the transaction that moves it, so a
+                # rival projector waits for this batch and then starts after it.
+                start = self._lock_position(cursor, projection.name)
+                if start >= head:
+                    return applied
+                notifications = self.recorder.select_notifications(
+                    start,
+                    self.batch_size,
+                    stop=head,
+                    topics=projection.topics,
+                    inclusive_of_start=False,
+                )
+                # A short batch saw everything up to ``head``; a full one only to its last id.
+                end = notifications[-1].id if len(notifications) == self.batch_size else head
                 for notification in notifications:
                     projection.apply(cursor, self.decode(notification), notification.id)
                 self._advance(cursor, projection.name, start, end)
             applied += len(notifications)
 
+    def _lock_position(self, cursor: Cursor, name: str) -> int:
+        cursor.execute(
+            "INSERT INTO projection_positions (name, position) VALUES (%s, 0) "
+            "ON CONFLICT (name) DO NOTHING",
+            (name,),
+        )
+        lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""  # SQLite: one writer
+        cursor.execute(
+            f"SELECT position FROM projection_positions WHERE name = %s{lock}",  # noqa: S608
+            (name,),
+        )
+        row = cursor.fetchone()
+        return int(row["position"]) if row else 0
+
     @staticmethod
     def _advance(cursor: Cursor, name: str, start: int, end: int) -> None:
-        if start == 0:
-            cursor.execute(
-                "INSERT INTO projection_positions (name, position) VALUES (%s, %s) "
-                "ON CONFLICT (name) DO NOTHING",
-                (name, end),
-            )
-            if cursor.rowcount == 1:
-                return
         cursor.execute(
             "UPDATE projection_positions SET position = %s WHERE name = %s AND position = %s",
             (end, name, start),
