@@ -1,0 +1,52 @@
+# Podium developer and CI entry points. `make test` is what .ci/run runs.
+SHELL := /bin/bash
+# Fail a recipe line on any failing command, unset variable or pipe stage.
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := test
+
+PORT ?= 8000
+PYTEST_ARGS ?=
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+# Recursive (=) so the lookup only runs when the venv has to be built.
+PYTHON = $(shell command -v python3.11 || command -v python3)
+
+# Start/reuse the test PostgreSQL and export its settings into the same shell
+# line. Assigning before eval keeps the script's exit status (fatal with
+# CI=true); a bare `eval "$$(...)"` would always succeed.
+WITH_PG = exports="$$(scripts/ensure-postgres.sh)" && eval "$$exports" &&
+
+.PHONY: venv run lint test format bench clean
+
+venv: $(STAMP)
+
+# File target: reinstall only when pyproject.toml is newer than the stamp.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -e '.[dev]'
+	touch $@
+
+run: venv
+	mkdir -p var
+	$(BIN)/podium migrate
+	PODIUM_PORT=$(PORT) $(BIN)/podium serve
+
+lint: venv
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy .
+
+test: venv lint
+	$(WITH_PG) $(BIN)/pytest $(PYTEST_ARGS)
+
+format: venv
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: venv
+	$(WITH_PG) $(BIN)/python -m bench
+
+clean:
+	scripts/stop-postgres.sh
+	rm -rf var
