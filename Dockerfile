@@ -3,7 +3,8 @@ FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1
 WORKDIR /app
 COPY . .
-RUN pip install . && useradd --system --home /app podium && mkdir -p var && chown podium var
+# Editable, so migrations/ (SQL beside the packages, not inside one) is found where it is.
+RUN pip install -e . && useradd --system --home /app podium && mkdir -p var && chown podium var
 # Never run the server as root.
 USER podium
 EXPOSE 8000

@@ -18,6 +18,7 @@ from psycopg_pool import ConnectionPool
 
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
 Row = dict[str, Any]
+MIGRATION_LOCK = 7_160_100_115  # any fixed number: the advisory lock that serialises migrations
 
 
 class Cursor(Protocol):
@@ -138,21 +139,30 @@ class PostgresReadStore:
 def migrate(store: ReadStore, directory: Path = MIGRATIONS) -> list[str]:
     """Apply the SQL files in ``directory`` not applied yet, in name order; return their names."""
     with store.transaction() as cursor:
+        _serialise(store, cursor)
         cursor.execute(
             "CREATE TABLE IF NOT EXISTS schema_migrations "
             "(version TEXT PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT CURRENT_TIMESTAMP)"
         )
-    applied = {row["version"] for row in store.query("SELECT version FROM schema_migrations")}
     done = []
     for path in sorted(directory.glob("*.sql")):
-        if path.name in applied:
-            continue
         with store.transaction() as cursor:
+            _serialise(store, cursor)
+            cursor.execute("SELECT 1 FROM schema_migrations WHERE version = %s", (path.name,))
+            if cursor.fetchone() is not None:
+                continue
             for statement in _statements(path.read_text()):
                 cursor.execute(statement)
             cursor.execute("INSERT INTO schema_migrations (version) VALUES (%s)", (path.name,))
         done.append(path.name)
     return done
+
+
+def _serialise(store: ReadStore, cursor: Cursor) -> None:
+    """Every process migrates at start-up: on PostgreSQL the first does it, the others wait
+    (SQLite transactions here are already exclusive)."""
+    if store.dialect == "postgres":
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
 
 
 def _statements(sql: str) -> list[str]:
