@@ -9,7 +9,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from commands import mail
-from commands.errors import AuthenticationError
+from commands.errors import AuthenticationError, PermissionDeniedError
 from commands.ports import PasswordHasher
 from commands.tokens import digest, new_link_token, parse_link_token
 from commands.unit_of_work import A, CommandRunner, Idempotency, Result, UnitOfWork
@@ -117,10 +117,14 @@ class Accounts:
         return self.runner.run(command, idem)
 
     def revoke_api_key(self, who: Principal, key_id: UUID) -> Result:
+        """A login revokes its own keys; the account's owner may revoke any of the account's."""
+
         def command(unit: UnitOfWork) -> Result:
             key = unit.find(ApiKey, key_id)
             if key is None or key.account_id != who.account_id:
                 raise NotFoundError("API key not found")
+            if key.login_id != who.login_id and not who.is_owner:
+                raise PermissionDeniedError("only the account owner can revoke another login's key")
             key.revoke(unit.now)
             return Result(200, {"id": str(key.id), "revoked": True})
 

@@ -10,6 +10,7 @@ same request, and its recorded answer is returned.
 from __future__ import annotations
 
 import random
+import threading
 import time
 import uuid
 from collections.abc import Callable
@@ -99,6 +100,8 @@ class CommandRunner:
         self.store = store
         self.clock = clock
         self.attempts = attempts
+        self.conflicts = 0  # saves refused by a version conflict since start (for monitoring)
+        self._conflicts_lock = threading.Lock()
 
     def run(
         self, command: Callable[[UnitOfWork], Result], idempotency: Idempotency | None = None
@@ -128,6 +131,8 @@ class CommandRunner:
             try:
                 self.store.save(*aggregates)
             except IntegrityError:
+                with self._conflicts_lock:
+                    self.conflicts += 1
                 if idempotency is not None and (first := self.recorded(idempotency)) is not None:
                     return first
                 continue

@@ -5,15 +5,21 @@ Nothing connects at import time; ``bootstrap()`` is the only place that does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from commands.access import Access
 from commands.accounts import Accounts
 from commands.billing import Billing
+from commands.contacts import Contacts
+from commands.join import Join
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
+from commands.rooms import Rooms
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
 from commands.unit_of_work import CommandRunner
+from domain.room import Room
 from podium.clock import SystemClock
 from podium.passwords import Argon2Hasher
 from podium.payments import SandboxGateway
@@ -50,6 +56,10 @@ class Podium:
     billing: Billing
     subaccounts: Subaccounts
     outbox: Outbox
+    rooms: Rooms
+    access: Access
+    join: Join
+    contacts: Contacts
     read_store: ReadStore
     projector: Projector
     views: Views
@@ -60,6 +70,15 @@ class Podium:
     def close(self) -> None:
         self.read_store.close()
         self.store.close()
+
+
+def room_url_for(base_url: str) -> Callable[[Room], str]:
+    """Rooms live at <base>/<account handle>/<name_url>, as ClickMeeting's do on a host."""
+
+    def room_url(room: Room) -> str:
+        return f"{base_url}/{room.account_id.hex[:8]}/{room.name_url}"
+
+    return room_url
 
 
 def build_read_store(settings: Settings) -> ReadStore:
@@ -93,6 +112,7 @@ def bootstrap(
         read_store,
         [BillingHistoryProjection(), AccountSummaryProjection(), OutboxProjection()],
     )
+    room_url = room_url_for(settings.base_url)
     return Podium(
         settings=settings,
         clock=clock,
@@ -102,6 +122,10 @@ def bootstrap(
         billing=Billing(runner, gateway),
         subaccounts=Subaccounts(runner, settings.base_url),
         outbox=Outbox(runner),
+        rooms=Rooms(runner),
+        access=Access(runner, room_url),
+        join=Join(runner, settings.secret, room_url),
+        contacts=Contacts(runner),
         read_store=read_store,
         projector=projector,
         views=Views(

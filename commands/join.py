@@ -1,0 +1,218 @@
+"""Joining a room: who you are, whether you may, and in what role. Every refusal says why.
+
+Checks, in order: the room is active and its account usable; the role (from an autologin hash
+or a role link, else listener); for listeners the lock, the password, the token (one person
+each), the registration; then the plan's limits on presenters and attendees (seats, see
+``domain.admission``) and the account's concurrent live events (one, plus room sessions).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from uuid import UUID
+
+import orjson
+
+from commands.rooms import account_limits, owned_room
+from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from domain.access import AccessRefusedError, AccessToken, Registration, Role
+from domain.admission import Admission, LiveSlot, Seat
+from domain.errors import InvalidRequestError, LimitExceededError, NotFoundError
+from domain.plans import Limits
+from domain.room import MEETING_MAX_ATTENDEES, AccessType, Room, RoomStatus, RoomType
+
+PERMANENT_ROOM_SESSION = timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class JoinRequest:
+    """What someone at the door presents."""
+
+    nickname: str
+    email: str
+    password: str | None = None
+    token: str | None = None
+    registration_code: str | None = None
+    role_hash: str | None = None
+    autologin: str | None = None
+
+
+class Join:
+    """The door of every room."""
+
+    def __init__(self, runner: CommandRunner, secret: str, room_url: Callable[[Room], str]) -> None:
+        self.runner = runner
+        self._key = hashlib.sha256(f"autologin:{secret}".encode()).digest()
+        self.room_url = room_url
+
+    # ---- autologin hashes: signed, so they need no storage --------------------------------
+
+    def autologin_hash(
+        self,
+        account_id: UUID,
+        room_id: UUID,
+        email: str,
+        nickname: str,
+        role: str,
+        password: str | None = None,
+        token: str | None = None,
+    ) -> Result:
+        """A hash that lets one person in as ``role``; password/token are checked now."""
+        try:
+            wanted = Role(role)
+        except ValueError:
+            raise InvalidRequestError("role must be listener, presenter or host") from None
+
+        def command(unit: UnitOfWork) -> Result:
+            room = owned_room(unit, account_id, room_id)
+            if wanted == Role.LISTENER:
+                self._check_secret(unit, room, email, password, token)
+            payload = orjson.dumps([room.id.hex, email.lower(), nickname, str(wanted)])
+            body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+            mac = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
+            return Result(200, {"autologin_hash": f"{body}.{mac}"})
+
+        return self.runner.run(command)
+
+    def _read_autologin(self, room: Room, value: str) -> tuple[str, str, Role]:
+        body, _, mac = value.partition(".")
+        expected = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
+        if not hmac.compare_digest(mac, expected):
+            raise AccessRefusedError("the autologin link is not valid")
+        room_hex, email, nickname, role = orjson.loads(base64.urlsafe_b64decode(body + "=="))
+        if room_hex != room.id.hex:
+            raise AccessRefusedError("the autologin link is for another room")
+        return email, nickname, Role(role)
+
+    # ---- joining -------------------------------------------------------------------------
+
+    def admit(self, room_id: UUID, request: JoinRequest) -> Result:
+        def command(unit: UnitOfWork) -> Result:
+            room = unit.find(Room, room_id)
+            if room is None or room.status == RoomStatus.DELETED:
+                raise NotFoundError("room not found")
+            if room.status != RoomStatus.ACTIVE:
+                raise AccessRefusedError("this event is not active")
+            limits = account_limits(unit, room.account_id)
+            email, nickname, role, via = self._identify(room, request)
+            if role == Role.LISTENER:
+                if room.locked:
+                    raise AccessRefusedError("the room is locked by its host")
+                if via != "autologin":
+                    via = self._check_secret(
+                        unit, room, email, request.password, request.token
+                    ) or self._check_registration(unit, room, email, request.registration_code)
+            admission = unit.find(Admission, Admission.id_for(room.id, email))
+            if admission is None:
+                seat = self._take_seat(unit, room, limits, role, email)
+                admission = unit.add(
+                    Admission(room.id, email, nickname, str(role), seat, via or "open", unit.now)
+                )
+            else:
+                admission.come_back(unit.now)
+            self._hold_live_slot(unit, room, limits)
+            return Result(
+                200,
+                {
+                    "room_id": str(room.id),
+                    "role": admission.role,
+                    "nickname": admission.nickname,
+                    "seat": admission.seat,
+                    "room_url": self.room_url(room),
+                    "lobby": room.settings.lobby_enabled,
+                },
+            )
+
+        return self.runner.run(command)
+
+    def _identify(self, room: Room, request: JoinRequest) -> tuple[str, str, Role, str]:
+        if request.autologin:
+            email, nickname, role = self._read_autologin(room, request.autologin)
+            return email, nickname, role, "autologin"
+        email = request.email.strip().lower()
+        if not email or not request.nickname.strip():
+            raise InvalidRequestError("say who you are: nickname and email")
+        if request.role_hash:
+            for role, value in room.secrets["role_hashes"].items():
+                if hmac.compare_digest(value, request.role_hash):
+                    return email, request.nickname, Role(role), "role link"
+            raise AccessRefusedError("the role link is not valid for this room")
+        return email, request.nickname, Role.LISTENER, ""
+
+    @staticmethod
+    def _check_secret(
+        unit: UnitOfWork, room: Room, email: str, password: str | None, token: str | None
+    ) -> str:
+        settings = room.settings
+        if settings.access_type == AccessType.PASSWORD:
+            if not password or not secrets.compare_digest(password, settings.password or ""):
+                raise AccessRefusedError("wrong or missing password for this event")
+            return "password"
+        if settings.access_type == AccessType.TOKEN:
+            if not token:
+                raise AccessRefusedError("this event needs an access token")
+            found = unit.find(AccessToken, AccessToken.id_for(room.id, token))
+            if found is None:
+                raise AccessRefusedError("this access token is not valid for this event")
+            found.use(email, unit.now)
+            return "token"
+        return ""
+
+    @staticmethod
+    def _check_registration(unit: UnitOfWork, room: Room, email: str, code: str | None) -> str:
+        if not room.settings.registration_enabled:
+            return ""
+        registration = unit.find(Registration, Registration.id_for(room.id, email))
+        if registration is None or not registration.active:
+            raise AccessRefusedError("this event needs registration: register first")
+        if code is not None and not secrets.compare_digest(code, registration.code):
+            raise AccessRefusedError("the registration link does not match this email")
+        return "registration"
+
+    @staticmethod
+    def _take_seat(unit: UnitOfWork, room: Room, limits: Limits, role: Role, email: str) -> int:
+        """The first free seat from a place that depends on the email (spreads the probes)."""
+        settings = room.settings
+        if role == Role.LISTENER:
+            kind, capacity = "attendee", limits.max_attendees
+            if settings.room_type == RoomType.MEETING:
+                capacity = min(capacity, MEETING_MAX_ATTENDEES, limits.max_meeting_attendees)
+            if settings.attendee_limit:
+                capacity = min(capacity, settings.attendee_limit)
+            full = f"the event is full: {capacity} attendees at most"
+        else:
+            kind, capacity = "presenter", limits.presenters
+            full = f"the plan allows {capacity} presenters at once; all are taken"
+        start = int(hashlib.sha256(email.encode()).hexdigest(), 16) % capacity
+        for step in range(capacity):
+            n = (start + step) % capacity + 1
+            if not unit.exists(Seat.id_for(room.id, kind, n)):
+                unit.add(Seat(room.id, kind, n, email))
+                return n
+        raise LimitExceededError(full)
+
+    @staticmethod
+    def _hold_live_slot(unit: UnitOfWork, room: Room, limits: Limits) -> None:
+        """An account runs one event at a time, plus one per room session bought."""
+        slots = []
+        for n in range(1, limits.room_sessions + 1):
+            slot = unit.find(LiveSlot, LiveSlot.id_for(room.account_id, n))
+            if slot is None:
+                slot = unit.add(LiveSlot(room.account_id, n))
+            if slot.holds(room.id, unit.now):
+                return
+            slots.append(slot)
+        free = next((slot for slot in slots if slot.is_free(unit.now)), None)
+        if free is None:
+            raise LimitExceededError(
+                "another event of this account is live; add room sessions to run more at once"
+            )
+        ends = room.settings.ends_at
+        until = ends if ends and ends > unit.now else unit.now + PERMANENT_ROOM_SESSION
+        free.take(room.id, until, unit.now)

@@ -1,0 +1,133 @@
+"""Rooms: schedule, edit (and re-send invitations), activate, deactivate, delete."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from commands.errors import PermissionDeniedError
+from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from domain.account import Account
+from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
+from domain.plans import Limits
+from domain.room import Room, RoomAddress, RoomSettings, RoomStatus, check, slugify
+from domain.subaccount import Subaccount
+
+
+def account_limits(unit: UnitOfWork, account_id: UUID) -> Limits:
+    """What the owner of rooms may use: an account's plan, or a subaccount's package."""
+    account = unit.find(Account, account_id)
+    if account is not None:
+        if not account.is_usable(unit.now):
+            raise RuleViolationError(
+                f"the account is {account.status}: subscribe to a plan to schedule events"
+            )
+        return account.limits()
+    sub = unit.get(Subaccount, account_id, "account")
+    if not sub.is_live:
+        raise PermissionDeniedError("the subaccount has been deleted")
+    return sub.limits()
+
+
+def to_utc(starts_at: datetime | None, timezone: str) -> datetime | None:
+    """A start time in the room's zone (naive: local wall time there) as UTC."""
+    try:
+        zone = ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InvalidRequestError(f"unknown time zone {timezone!r}") from None
+    if starts_at is None:
+        return None
+    local = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=zone)
+    return local.astimezone(ZoneInfo("UTC"))
+
+
+def owned_room(unit: UnitOfWork, account_id: UUID, room_id: UUID) -> Room:
+    """The room, if it belongs to ``account_id``; another account's room is simply not found."""
+    room = unit.find(Room, room_id)
+    if room is None or room.account_id != account_id or room.status == RoomStatus.DELETED:
+        raise NotFoundError("room not found")
+    return room
+
+
+def new_secrets() -> dict[str, Any]:
+    digits = "0123456789"
+    return {
+        "room_pin": int("".join(secrets.choice(digits) for _ in range(9)).lstrip("0") or "1"),
+        "phone_presenter_pin": secrets.randbelow(900_000) + 100_000,
+        "phone_listener_pin": secrets.randbelow(900_000) + 100_000,
+        "role_hashes": {role: secrets.token_hex(16) for role in ("listener", "presenter", "host")},
+        "widgets_hash": secrets.token_hex(3),
+    }
+
+
+class Rooms:
+    """The organizer's rooms."""
+
+    def __init__(self, runner: CommandRunner) -> None:
+        self.runner = runner
+
+    def schedule(
+        self, account_id: UUID, settings: RoomSettings, idem: Idempotency | None = None
+    ) -> Result:
+        settings = settings.changed(starts_at=to_utc(settings.starts_at, settings.timezone))
+
+        def command(unit: UnitOfWork) -> Result:
+            check(settings, account_limits(unit, account_id), unit.now, is_new=True)
+            handle, slug = account_id.hex[:8], slugify(settings.name)
+            for n in range(2, 1000):
+                if not unit.exists(RoomAddress.id_for(handle, slug)):
+                    break
+                slug = f"{slugify(settings.name)[:55]}-{n}"
+            room = unit.add(Room(account_id, slug, settings.as_state(), new_secrets(), unit.now))
+            unit.add(RoomAddress(handle, slug, room.id))
+            return Result(201, {"room_id": str(room.id), "number": room.number, "name_url": slug})
+
+        return self.runner.run(command, idem)
+
+    def edit(
+        self,
+        account_id: UUID,
+        room_id: UUID,
+        changes: dict[str, Any],
+        idem: Idempotency | None = None,
+    ) -> Result:
+        """Change settings; the answer lists what changed (the caller may re-send invitations)."""
+
+        def command(unit: UnitOfWork) -> Result:
+            room = owned_room(unit, account_id, room_id)
+            current = room.settings
+            timezone = changes.get("timezone", current.timezone)
+            new = current.changed(**changes)
+            if "starts_at" in changes or "timezone" in changes:
+                start = changes.get("starts_at", current.starts_at)
+                if "starts_at" not in changes and start is not None:
+                    start = start.astimezone(ZoneInfo(current.timezone)).replace(tzinfo=None)
+                new = new.changed(starts_at=to_utc(start, timezone))
+            changed = room.edit(new, account_limits(unit, account_id), unit.now)
+            return Result(200, {"room_id": str(room.id), "changed": sorted(changed)})
+
+        return self.runner.run(command, idem)
+
+    def set_status(self, account_id: UUID, room_id: UUID, status: str) -> Result:
+        try:
+            wanted = RoomStatus(status)
+        except ValueError:
+            raise InvalidRequestError("status must be active or inactive") from None
+
+        def command(unit: UnitOfWork) -> Result:
+            room = owned_room(unit, account_id, room_id)
+            room.set_status(wanted, unit.now)
+            return Result(200, {"room_id": str(room.id), "status": str(room.status)})
+
+        return self.runner.run(command)
+
+    def set_locked(self, account_id: UUID, room_id: UUID, locked: bool) -> Result:
+        def command(unit: UnitOfWork) -> Result:
+            room = owned_room(unit, account_id, room_id)
+            room.set_locked(locked, unit.now)
+            return Result(200, {"room_id": str(room.id), "locked": room.locked})
+
+        return self.runner.run(command)

@@ -1,0 +1,311 @@
+"""The Room aggregate (a ClickMeeting "conference"): schedule, access, lobby, branding, forms.
+
+A room's configuration is one ``RoomSettings`` value; scheduling a room records it whole and an
+edit records only what changed, so the log says exactly what the organizer did. Every rule that
+does not need the outside world is checked here (``check``); the time zone's existence and the
+start time's conversion to UTC are the command layer's, which has the tz database.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass, field, fields, replace
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
+from domain.ids import derived_id
+from domain.plans import Limits
+
+MEETING_MAX_ATTENDEES = 25
+MIN_DURATION, MAX_DURATION = 5, 24 * 60
+TEXT_LIMITS = {"name": 200, "password": 64, "lobby_description": 2000, "agenda": 5000}
+FIELD_TYPES = frozenset({"text", "textarea", "select", "checkbox", "radio", "phone"})
+MAX_CUSTOM_FIELDS = 20
+_URL = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.IGNORECASE)
+
+
+class RoomType(StrEnum):
+    WEBINAR = "webinar"
+    MEETING = "meeting"
+    ON_DEMAND = "ondemand"
+
+
+class AccessType(StrEnum):
+    """How people get in: anyone with the link, one shared password, or one token each."""
+
+    OPEN = "open"
+    PASSWORD = "password"  # noqa: S105 - the access type's name, not a password
+    TOKEN = "token"  # noqa: S105 - likewise
+
+
+class RoomStatus(StrEnum):
+    ACTIVE = "active"
+    INACTIVE = "inactive"
+    DELETED = "deleted"
+
+
+@dataclass(frozen=True)
+class FormField:
+    """A custom registration field (first name, last name and email are always asked)."""
+
+    label: str
+    type: str = "text"
+    required: bool = False
+    options: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class RoomSettings:
+    """Everything an organizer configures about a room."""
+
+    name: str
+    room_type: RoomType = RoomType.WEBINAR
+    permanent: bool = False
+    starts_at: datetime | None = None  # UTC; None for a permanent room
+    duration_minutes: int = 60
+    timezone: str = "UTC"
+    access_type: AccessType = AccessType.OPEN
+    password: str | None = None
+    lobby_enabled: bool = False
+    lobby_description: str = ""
+    agenda: str = ""
+    skin_id: int | None = None
+    registration_enabled: bool = False
+    registration_fields: tuple[FormField, ...] = ()
+    thank_you_page_url: str | None = None
+    recorder_autostart: bool = False
+    phone_gateway: bool = False
+    toll_free: bool = False
+    attendee_limit: int | None = None  # at most the plan's (and 25 for a meeting)
+    extra: dict[str, bool] = field(default_factory=dict)  # display toggles (v1 settings[...])
+
+    def as_state(self) -> dict[str, Any]:
+        """Plain values for an event: enums as strings, form fields as dicts."""
+        state = asdict(self)
+        state["room_type"] = str(self.room_type)
+        state["access_type"] = str(self.access_type)
+        state["registration_fields"] = [
+            asdict(f) | {"options": list(f.options)} for f in self.registration_fields
+        ]
+        return state
+
+    @classmethod
+    def from_state(cls, state: dict[str, Any]) -> RoomSettings:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in state.items() if k in known}
+        values["room_type"] = RoomType(values.get("room_type", RoomType.WEBINAR))
+        values["access_type"] = AccessType(values.get("access_type", AccessType.OPEN))
+        values["registration_fields"] = tuple(
+            FormField(f["label"], f["type"], f["required"], tuple(f["options"]))
+            for f in values.get("registration_fields", ())
+        )
+        return cls(**values)
+
+    def changed(self, **changes: Any) -> RoomSettings:
+        unknown = set(changes) - {f.name for f in fields(self)}
+        if unknown:
+            raise InvalidRequestError(f"unknown room setting(s): {', '.join(sorted(unknown))}")
+        return replace(self, **changes)
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
+
+
+def check(settings: RoomSettings, limits: Limits, now: datetime, *, is_new: bool) -> None:
+    """Refuse a configuration that breaks a rule, saying which and why."""
+    for name, limit in TEXT_LIMITS.items():
+        value = getattr(settings, name) or ""
+        if len(value) > limit:
+            raise InvalidRequestError(f"{name} must be at most {limit} characters")
+    if not settings.name.strip():
+        raise InvalidRequestError("name must not be empty")
+    if not settings.permanent and settings.room_type != RoomType.ON_DEMAND:
+        if settings.starts_at is None:
+            raise InvalidRequestError("a scheduled room needs starts_at (or make it permanent)")
+        if is_new and settings.starts_at < now:
+            raise InvalidRequestError("starts_at is in the past")
+        if not MIN_DURATION <= settings.duration_minutes <= MAX_DURATION:
+            raise InvalidRequestError(
+                f"duration must be between {MIN_DURATION} minutes and {MAX_DURATION // 60} hours"
+            )
+    if settings.access_type == AccessType.PASSWORD and not settings.password:
+        raise InvalidRequestError("password access needs a password")
+    if settings.access_type == AccessType.TOKEN and settings.phone_gateway:
+        raise InvalidRequestError(
+            "token access does not work with the phone gateway: turn one of them off"
+        )
+    if settings.thank_you_page_url and not _URL.match(settings.thank_you_page_url):
+        raise InvalidRequestError("thank_you_page_url must be an http(s) URL")
+    _check_form(settings.registration_fields)
+    _check_capacity(settings, limits)
+
+
+def _check_form(form: tuple[FormField, ...]) -> None:
+    if len(form) > MAX_CUSTOM_FIELDS:
+        raise InvalidRequestError(
+            f"a registration form has at most {MAX_CUSTOM_FIELDS} custom fields"
+        )
+    for custom in form:
+        if not 1 <= len(custom.label) <= 100:
+            raise InvalidRequestError("a registration field's label must have 1 to 100 characters")
+        if custom.type not in FIELD_TYPES:
+            kinds = ", ".join(sorted(FIELD_TYPES))
+            raise InvalidRequestError(f"field type {custom.type!r} is not one of {kinds}")
+        if custom.type in ("select", "radio") and not custom.options:
+            raise InvalidRequestError(f"the {custom.type} field {custom.label!r} needs options")
+
+
+def _check_capacity(settings: RoomSettings, limits: Limits) -> None:
+    ceiling = limits.max_attendees
+    if settings.room_type == RoomType.MEETING:
+        ceiling = min(ceiling, MEETING_MAX_ATTENDEES, limits.max_meeting_attendees)
+    if settings.attendee_limit is not None:
+        if settings.attendee_limit < 1:
+            raise InvalidRequestError("attendee_limit must be at least 1")
+        if settings.attendee_limit > ceiling:
+            kind = "a meeting" if settings.room_type == RoomType.MEETING else "this plan"
+            raise LimitExceededError(
+                f"{kind} allows at most {ceiling} attendees, not {settings.attendee_limit}"
+            )
+
+
+class Room(Aggregate):
+    """One room: a scheduled event or a permanent room, with its access rules."""
+
+    class Scheduled(Aggregate.Created):
+        account_id: UUID
+        name_url: str
+        settings: dict[str, Any]
+        secrets: dict[str, Any]
+        at: datetime
+
+    class Edited(Aggregate.Event):
+        changes: dict[str, Any]
+        at: datetime
+
+    class StatusChanged(Aggregate.Event):
+        status: str
+        at: datetime
+
+    class Invited(Aggregate.Event):
+        email: str
+        at: datetime
+
+    class LockChanged(Aggregate.Event):
+        locked: bool
+        at: datetime
+
+    @event(Scheduled)
+    def __init__(
+        self,
+        account_id: UUID,
+        name_url: str,
+        settings: dict[str, Any],
+        secrets: dict[str, Any],
+        at: datetime,
+    ) -> None:
+        self.account_id = account_id
+        self.name_url = name_url
+        self.settings_state = dict(settings)
+        self.secrets = dict(secrets)  # PINs and role hashes, generated by the command layer
+        self.status = RoomStatus.ACTIVE
+        self.invitees: list[str] = []
+        self.locked = False
+        self.created_at = at
+        self.updated_at = at
+
+    @property
+    def number(self) -> int:
+        """The numeric id ClickMeeting clients expect: 53 bits of the UUID (safe in JSON)."""
+        return room_number(self.id)
+
+    @property
+    def settings(self) -> RoomSettings:
+        return RoomSettings.from_state(self.settings_state)
+
+    def edit(self, new: RoomSettings, limits: Limits, now: datetime) -> dict[str, Any]:
+        """Apply a new configuration; returns what changed (nothing: no event)."""
+        self._require_not_deleted()
+        moved = new.starts_at != self.settings.starts_at
+        check(new, limits, now, is_new=moved)
+        before, after = self.settings.as_state(), new.as_state()
+        changes = {k: v for k, v in after.items() if before.get(k) != v}
+        if changes:
+            self._edited(changes, now)
+        return changes
+
+    @event(Edited)
+    def _edited(self, changes: dict[str, Any], at: datetime) -> None:
+        self.settings_state.update(changes)
+        self.updated_at = at
+
+    def set_status(self, status: RoomStatus, now: datetime) -> None:
+        """Active, inactive, or deleted (a deleted room cannot come back)."""
+        self._require_not_deleted()
+        if status != self.status:
+            self._status_changed(str(status), now)
+
+    @event(StatusChanged)
+    def _status_changed(self, status: str, at: datetime) -> None:
+        self.status = RoomStatus(status)
+        self.updated_at = at
+
+    def set_locked(self, locked: bool, at: datetime) -> None:
+        """A locked room lets nobody new in but its hosts."""
+        self._require_not_deleted()
+        if locked != self.locked:
+            self._lock_changed(locked, at)
+
+    @event(LockChanged)
+    def _lock_changed(self, locked: bool, at: datetime) -> None:
+        self.locked = locked
+
+    def note_invitee(self, email: str, at: datetime) -> None:
+        """Remember who was invited, so "re-send to all" knows whom."""
+        if email not in self.invitees:
+            self._invited(email, at)
+
+    @event(Invited)
+    def _invited(self, email: str, at: datetime) -> None:
+        self.invitees.append(email)
+
+    def _require_not_deleted(self) -> None:
+        if self.status == RoomStatus.DELETED:
+            raise RuleViolationError("the room has been deleted")
+
+
+class RoomAddress(Aggregate):
+    """Claims a room URL (account handle + slug) for one room, so no two rooms share it."""
+
+    class Claimed(Aggregate.Created):
+        handle: str
+        slug: str
+        room_id: UUID
+
+    @staticmethod
+    def create_id(handle: str, slug: str, room_id: UUID) -> UUID:
+        return RoomAddress.id_for(handle, slug)
+
+    @staticmethod
+    def id_for(handle: str, slug: str) -> UUID:
+        return derived_id("room-address", f"{handle}/{slug}")
+
+    @event(Claimed)
+    def __init__(self, handle: str, slug: str, room_id: UUID) -> None:
+        self.room_id = room_id
+
+
+def room_number(room_id: UUID) -> int:
+    return room_id.int >> 75
+
+
+def slugify(name: str) -> str:
+    """A URL-safe name: lower-case letters, digits and dashes (ClickMeeting's name_url)."""
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    return slug[:60] or "room"
