@@ -29,10 +29,16 @@ from projections.account_summary.projection import AccountSummaryProjection
 from projections.account_summary.view import AccountSummaryView
 from projections.billing_history.projection import BillingHistoryProjection
 from projections.billing_history.view import BillingHistoryView
+from projections.contacts.projection import ContactsProjection
+from projections.contacts.view import ContactsView
 from projections.outbox.projection import OutboxProjection
 from projections.outbox.view import OutboxView
 from projections.projector import Projector
+from projections.rooms.projection import RoomsProjection
+from projections.rooms.view import RoomsView
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
+from projections.timeline.projection import TimelineProjection
+from projections.timeline.view import TimelineView
 
 
 @dataclass
@@ -42,6 +48,9 @@ class Views:
     accounts: AccountSummaryView
     billing: BillingHistoryView
     outbox: OutboxView
+    rooms: RoomsView
+    contacts: ContactsView
+    timeline: TimelineView
 
 
 @dataclass
@@ -110,7 +119,14 @@ def bootstrap(
         store.recorder,
         store.mapper.to_domain_event,
         read_store,
-        [BillingHistoryProjection(), AccountSummaryProjection(), OutboxProjection()],
+        [
+            BillingHistoryProjection(),
+            AccountSummaryProjection(),
+            OutboxProjection(),
+            RoomsProjection(),
+            ContactsProjection(),
+            TimelineProjection(),
+        ],
     )
     room_url = room_url_for(settings.base_url)
     return Podium(
@@ -132,6 +148,9 @@ def bootstrap(
             accounts=AccountSummaryView(read_store),
             billing=BillingHistoryView(read_store),
             outbox=OutboxView(read_store),
+            rooms=RoomsView(read_store),
+            contacts=ContactsView(read_store),
+            timeline=TimelineView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,

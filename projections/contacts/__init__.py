@@ -1,0 +1,1 @@
+"""The address book: contacts and contact groups."""

@@ -1,0 +1,1 @@
+"""Rooms and who may enter them: rooms, tokens, registrations, invitations, admissions."""

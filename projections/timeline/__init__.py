@@ -1,0 +1,1 @@
+"""The account timeline: every event of an account, most recent first."""
