@@ -14,11 +14,16 @@ from projections.projector import ProjectionRaceError, Projector
 from projections.store import Cursor
 from tests.integration.scenario import busy_month, paying_account
 
-TABLES = ("billing_entries", "billing_ledgers", "accounts", "subaccounts", "logins", "outbox")
+
+def tables(podium: Podium) -> list[str]:
+    return [table for projection in podium.projector.projections for table in projection.tables]
 
 
 def snapshot(podium: Podium) -> dict[str, list[dict[str, Any]]]:
-    return {t: podium.read_store.query(f"SELECT * FROM {t} ORDER BY 1, 2") for t in TABLES}  # noqa: S608
+    return {
+        t: podium.read_store.query(f"SELECT * FROM {t} ORDER BY 1, 2")  # noqa: S608
+        for t in tables(podium)
+    }
 
 
 class Crashing(BillingHistoryProjection):
@@ -73,7 +78,7 @@ def test_rival_projectors_apply_each_event_once(podium: Podium, clock: ManualClo
     expected = snapshot(podium)
     podium.projector.rebuild()
     with podium.read_store.transaction() as cursor:
-        for table in TABLES:
+        for table in tables(podium):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608
         cursor.execute("DELETE FROM projection_positions")
     rivals = [
