@@ -76,6 +76,10 @@ class Podium:
     hasher: PasswordHasher
     extras: dict[str, object] = field(default_factory=dict)
 
+    def public_room_url(self, account_id: str, name_url: str) -> str:
+        """A room's public URL from its read-model row (the write side uses room_url_for)."""
+        return f"{self.settings.base_url}/{account_id.replace('-', '')[:8]}/{name_url}"
+
     def close(self) -> None:
         self.read_store.close()
         self.store.close()
