@@ -17,13 +17,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.charges import Charge, effective_limits, period_charges
+from domain.charges import Charge, check_add_on, effective_limits, period_charges
 from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
 from domain.money import Money, add_months, prorate
 from domain.plans import (
     ADD_ON_MONTHLY_PRICE,
-    EXTRA_SEATS_PLANS,
-    MAX_EXTRA_CAMERA_FEEDS,
     TRIAL_DAYS,
     AddOn,
     BillingCycle,
@@ -66,13 +64,7 @@ class Account(Aggregate):
             state["nonprofit"] = False
 
     @event(Opened)
-    def __init__(
-        self,
-        name: str,
-        owner_email: str,
-        at: datetime,
-        nonprofit: bool = False,
-    ) -> None:
+    def __init__(self, name: str, owner_email: str, at: datetime, nonprofit: bool = False) -> None:
         self.name = name
         self.owner_email = owner_email
         self.nonprofit = nonprofit
@@ -116,14 +108,12 @@ class Account(Aggregate):
         """What one full period costs on the current plan, add-ons and packages."""
         plan = self._require_plan()
         cycle, _, _ = self._period()
-        return period_charges(
-            plan,
-            cycle,
-            nonprofit=self.nonprofit,
-            promo_codes=self.promo_codes,
-            add_ons=self.add_ons,
-            packages=self.packages,
-        )
+        owned = {
+            "promo_codes": self.promo_codes,
+            "add_ons": self.add_ons,
+            "packages": self.packages,
+        }
+        return period_charges(plan, cycle, nonprofit=self.nonprofit, **owned)
 
     def set_payment_method(self, kind: str, token: str, label: str, at: datetime) -> None:
         """Keep the gateway's token for a card or PayPal account; charges go to it."""
@@ -324,20 +314,7 @@ class Account(Aggregate):
     def buy_add_on(self, add_on: AddOn, quantity: int, at: datetime) -> list[Charge]:
         """Buy ``quantity`` more of an add-on, charged prorated for the rest of the period."""
         plan = self._require_paying()
-        if quantity < 1:
-            raise InvalidRequestError("quantity must be at least 1")
-        owned = self.add_ons.get(add_on, 0)
-        if add_on is AddOn.CAMERA_FEED and owned + quantity > MAX_EXTRA_CAMERA_FEEDS:
-            raise LimitExceededError(
-                f"at most {MAX_EXTRA_CAMERA_FEEDS} extra camera feeds can be added "
-                f"({owned} already)"
-            )
-        if add_on is AddOn.EXTRA_SEATS and plan.id not in EXTRA_SEATS_PLANS:
-            raise RuleViolationError(
-                "200 more seats can only be added to the 100 or 500 attendee package"
-            )
-        if add_on is AddOn.EXTRA_SEATS and owned + quantity > 1:
-            raise LimitExceededError("the 200-seat add-on can be bought once per account")
+        check_add_on(plan, add_on, self.add_ons.get(add_on, 0), quantity)
         self._add_on_bought(add_on.value, quantity, at)
         amount = self._prorated(ADD_ON_MONTHLY_PRICE[add_on].times(quantity), at)
         return [Charge("add_on", amount, f"add-on {add_on} x{quantity}, prorated")]

@@ -9,10 +9,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
 from domain.money import Money
 from domain.plans import (
     ADD_ON_MONTHLY_PRICE,
     EXTRA_SEATS_BLOCK,
+    EXTRA_SEATS_PLANS,
+    MAX_EXTRA_CAMERA_FEEDS,
     STORAGE_ADD_ON_MB,
     TRIAL_LIMITS,
     AddOn,
@@ -47,6 +50,22 @@ def effective_limits(plan: Plan | None, add_ons: Mapping[str, int]) -> Limits:
         storage_mb=base.storage_mb + STORAGE_ADD_ON_MB * extra(AddOn.STORAGE, 0),
         room_sessions=base.room_sessions + extra(AddOn.ROOM_SESSION, 0),
     )
+
+
+def check_add_on(plan: Plan, add_on: AddOn, owned: int, quantity: int) -> None:
+    """Refuse an add-on purchase the catalogue does not allow, saying why."""
+    if quantity < 1:
+        raise InvalidRequestError("quantity must be at least 1")
+    if add_on is AddOn.CAMERA_FEED and owned + quantity > MAX_EXTRA_CAMERA_FEEDS:
+        raise LimitExceededError(
+            f"at most {MAX_EXTRA_CAMERA_FEEDS} extra camera feeds can be added ({owned} already)"
+        )
+    if add_on is AddOn.EXTRA_SEATS and plan.id not in EXTRA_SEATS_PLANS:
+        raise RuleViolationError(
+            "200 more seats can only be added to the 100 or 500 attendee package"
+        )
+    if add_on is AddOn.EXTRA_SEATS and owned + quantity > 1:
+        raise LimitExceededError("the 200-seat add-on can be bought once per account")
 
 
 def period_charges(
