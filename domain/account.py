@@ -75,6 +75,7 @@ class Account(Aggregate):
         self.cycle: BillingCycle | None = None
         self.period_start: datetime | None = None
         self.period_end: datetime | None = None
+        self.anchor_day: int | None = None  # the day of month periods renew on
         self.scheduled_plan_id: str | None = None
         self.scheduled_cycle: BillingCycle | None = None
         self.promo_codes: dict[str, int] = {}
@@ -141,6 +142,7 @@ class Account(Aggregate):
     ) -> None:
         self.plan_id, self.cycle = plan_id, BillingCycle(cycle)
         self.period_start, self.period_end = period_start, period_end
+        self.anchor_day = period_start.day
         self.status, self.trial_ends = Status.ACTIVE, None
 
     def upgrade(self, plan: Plan, at: datetime) -> list[Charge]:
@@ -152,11 +154,12 @@ class Account(Aggregate):
                 "smaller plans are a downgrade, effective from the next period"
             )
         cycle, start, end = self._period()
-        day = at.date()
-        new = prorate(plan.price(cycle, nonprofit=self.nonprofit), start.date(), end.date(), day)
-        old = prorate(current.price(cycle, nonprofit=self.nonprofit), start.date(), end.date(), day)
+        difference = plan.price(cycle, nonprofit=self.nonprofit) - current.price(
+            cycle, nonprofit=self.nonprofit
+        )
+        charge = prorate(difference, start.date(), end.date(), at.date())  # rounded once
         self._upgraded(plan.id, at)
-        return [Charge("proration", new - old, f"upgrade {current.name} to {plan.name}, prorated")]
+        return [Charge("proration", charge, f"upgrade {current.name} to {plan.name}, prorated")]
 
     @event("Upgraded")
     def _upgraded(self, plan_id: str, at: datetime) -> None:
@@ -242,7 +245,9 @@ class Account(Aggregate):
         current_cycle, _, start = self._period()
         plan_id = self.scheduled_plan_id or self._require_plan().id
         cycle = self.scheduled_cycle or current_cycle
-        end = add_months(start, cycle.months, start.day)
+        # Periods keep the subscription's day: opened on 31 January, renewed on 28 February,
+        # then on 31 March again.
+        end = add_months(start, cycle.months, self.anchor_day)
         self._renewed(plan_id, cycle, start, end, list(self.cancelling_subaccounts), at)
         return self.recurring_charges()
 

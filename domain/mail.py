@@ -51,7 +51,7 @@ class OutgoingMail(Aggregate):
 
     def attempt_failed(self, error: str, at: datetime) -> None:
         """Back off exponentially: 30 s, 1 min, 2 min ... at most an hour between attempts."""
-        delay = min(timedelta(seconds=30 * 2**self.attempts), MAX_BACKOFF)
+        delay = min(timedelta(seconds=30 * 2 ** min(self.attempts, 12)), MAX_BACKOFF)
         self._attempt_failed(error[:500], at + delay, at)
 
     @event(AttemptFailed)

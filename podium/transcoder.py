@@ -1,9 +1,8 @@
 """An orjson transcoder for the event store.
 
-orjson writes datetimes and UUIDs natively but reads them back as strings, so both are tagged on
-the way out (datetimes through ``default``; UUIDs at the top level of an event's state, where
-eventsourcing keeps them) and restored on the way in. Nested ids in event payloads are plain
-strings by convention. Enums are stored as their values: aggregates compare them with ``==``.
+orjson writes datetimes, UUIDs and enums natively but reads them back as plain strings, so
+they are tagged on the way out and restored on the way in, at any depth: a snapshot nests the
+aggregate's whole state, and an aggregate must come back from it exactly as it was.
 """
 
 from __future__ import annotations
@@ -15,18 +14,25 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Transcoder
+from eventsourcing.utils import get_topic, resolve_topic
 
 _TAG = "_type_"
 _DATA = "_data_"
-_OPTIONS = orjson.OPT_PASSTHROUGH_DATETIME
 
 
-def _default(obj: Any) -> Any:
-    if isinstance(obj, datetime):
-        return {_TAG: "datetime_iso", _DATA: obj.isoformat()}
-    if isinstance(obj, Enum):
-        return obj.value
-    raise TypeError(f"cannot store {type(obj).__name__} in an event: {obj!r}")
+def _tag(value: Any) -> Any:
+    """Plain JSON values stay as they are; typed ones become {_type_, _data_} pairs."""
+    if isinstance(value, dict):
+        return {key: _tag(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_tag(item) for item in value]
+    if isinstance(value, UUID):
+        return {_TAG: "uuid_hex", _DATA: value.hex}
+    if isinstance(value, datetime):
+        return {_TAG: "datetime_iso", _DATA: value.isoformat()}
+    if isinstance(value, Enum):
+        return {_TAG: "enum", _DATA: [get_topic(type(value)), value.value]}
+    return value
 
 
 def _restore(value: Any) -> Any:
@@ -38,6 +44,8 @@ def _restore(value: Any) -> Any:
                 return datetime.fromisoformat(data)
             if tag == "uuid_hex":
                 return UUID(data)
+            if tag == "enum":
+                return resolve_topic(data[0])(data[1])
         return {key: _restore(item) for key, item in value.items()}
     if isinstance(value, list):
         return [_restore(item) for item in value]
@@ -45,15 +53,10 @@ def _restore(value: Any) -> Any:
 
 
 class OrjsonTranscoder(Transcoder):
-    """Encodes event state with orjson, keeping datetimes and top-level UUIDs typed."""
+    """Encodes event state with orjson, keeping datetimes, UUIDs and enums typed."""
 
     def encode(self, obj: Any) -> bytes:
-        if isinstance(obj, dict):
-            obj = {
-                key: {_TAG: "uuid_hex", _DATA: value.hex} if isinstance(value, UUID) else value
-                for key, value in obj.items()
-            }
-        return orjson.dumps(obj, default=_default, option=_OPTIONS)
+        return orjson.dumps(_tag(obj))
 
     def decode(self, data: bytes) -> Any:
         return _restore(orjson.loads(data))
