@@ -22,6 +22,7 @@ from domain.errors import InvalidRequestError, LimitExceededError, RuleViolation
 from domain.money import Money, add_months, prorate
 from domain.plans import (
     ADD_ON_MONTHLY_PRICE,
+    EXTRA_SEATS_PLANS,
     TRIAL_DAYS,
     AddOn,
     BillingCycle,
@@ -48,7 +49,21 @@ PAYING = frozenset({Status.ACTIVE, Status.PAST_DUE})
 
 
 class Account(Aggregate):
-    """One customer (or subaccount) of Podium and its subscription."""
+    """One customer of Podium and its subscription.
+
+    Snapshot state version 2 added ``anchor_day`` and typed enums; older snapshots are upcast.
+    """
+
+    class_version = 2
+
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, Any]) -> None:
+        start = state.get("period_start")
+        state["anchor_day"] = start.day if start is not None else None
+        state["status"] = Status(state["status"])
+        for name in ("cycle", "scheduled_cycle"):
+            if state.get(name) is not None:
+                state[name] = BillingCycle(state[name])
 
     class Opened(Aggregate.Created):
         """Version 2 added ``nonprofit``; version-1 accounts were never nonprofit."""
@@ -174,8 +189,9 @@ class Account(Aggregate):
         """
         current = self._require_paying()
         smaller = plan.limits.max_attendees < current.limits.max_attendees
+        larger = plan.limits.max_attendees > current.limits.max_attendees
         shorter = cycle.months < (self.cycle or cycle).months
-        if not (smaller or shorter or (plan.id == current.id and cycle != self.cycle)):
+        if larger or not (smaller or shorter):
             raise RuleViolationError(
                 f"{plan.name} ({cycle}) is not a downgrade from {current.name} ({self.cycle}); "
                 "larger plans are an upgrade, effective at once"
@@ -248,7 +264,12 @@ class Account(Aggregate):
         # Periods keep the subscription's day: opened on 31 January, renewed on 28 February,
         # then on 31 March again.
         end = add_months(start, cycle.months, self.anchor_day)
-        self._renewed(plan_id, cycle, start, end, list(self.cancelling_subaccounts), at)
+        dropped = (
+            []
+            if plan_id in EXTRA_SEATS_PLANS
+            else [a for a in self.add_ons if a == AddOn.EXTRA_SEATS]
+        )
+        self._renewed(plan_id, cycle, start, end, list(self.cancelling_subaccounts), at, dropped)
         return self.recurring_charges()
 
     @event("TrialExpired")
@@ -264,8 +285,12 @@ class Account(Aggregate):
         period_end: datetime,
         ended_subaccounts: list[str],
         at: datetime,
+        dropped_add_ons: list[str] | None = None,
     ) -> None:
-        """The cancelled subaccounts' packages go with the period they were paid for."""
+        """The cancelled subaccounts' packages go with the period they were paid for, and
+        add-ons the new plan cannot have (200 seats off the 100/500 plans) with it."""
+        for add_on in dropped_add_ons or ():
+            self.add_ons.pop(add_on, None)
         self.plan_id, self.cycle = plan_id, BillingCycle(cycle)
         self.period_start, self.period_end = period_start, period_end
         self.scheduled_plan_id = self.scheduled_cycle = None
@@ -367,15 +392,19 @@ class Account(Aggregate):
         self._seat_assigned(str(subaccount_id), size)
 
     def release_seat(self, subaccount_id: UUID) -> None:
-        """Free a deleted subaccount's package for reassignment (it is still paid for)."""
-        self._seat(subaccount_id)
-        self._seat_released(str(subaccount_id))
+        """Free a deleted subaccount's package for reassignment (it is still paid for), unless
+        the subaccount was cancelled: then its package goes too, as cancelling promised."""
+        size = self._seat(subaccount_id)
+        cancelled = str(subaccount_id) in self.cancelling_subaccounts
+        self._seat_released(str(subaccount_id), size if cancelled else None)
 
     @event("SeatReleased")
-    def _seat_released(self, subaccount_id: str) -> None:
+    def _seat_released(self, subaccount_id: str, dropped_package: int | None = None) -> None:
         self.subaccounts.pop(subaccount_id, None)
         if subaccount_id in self.cancelling_subaccounts:
             self.cancelling_subaccounts.remove(subaccount_id)
+        if dropped_package is not None:
+            self.packages[str(dropped_package)] -= 1
 
     def cancel_seat(self, subaccount_id: UUID) -> datetime:
         """The package goes at the end of the period, no further charge. Returns that date."""

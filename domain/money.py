@@ -13,7 +13,7 @@ class MoneyError(ValueError):
     """An amount or currency that money arithmetic refuses."""
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Money:
     """An amount in minor units (cents) of one currency. Never a float."""
 
@@ -33,6 +33,22 @@ class Money:
     def __sub__(self, other: Money) -> Money:
         self._same_currency(other)
         return Money(self.amount - other.amount, self.currency)
+
+    def __lt__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount < other.amount
+
+    def __le__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount <= other.amount
+
+    def __gt__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount > other.amount
+
+    def __ge__(self, other: Money) -> bool:
+        self._same_currency(other)
+        return self.amount >= other.amount
 
     def __neg__(self) -> Money:
         return Money(-self.amount, self.currency)

@@ -7,7 +7,8 @@ aggregate's whole state, and an aggregate must come back from it exactly as it w
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import is_dataclass
+from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
 from uuid import UUID
@@ -30,6 +31,11 @@ def _tag(value: Any) -> Any:
         return {_TAG: "uuid_hex", _DATA: value.hex}
     if isinstance(value, datetime):
         return {_TAG: "datetime_iso", _DATA: value.isoformat()}
+    if isinstance(value, date):
+        return {_TAG: "date_iso", _DATA: value.isoformat()}
+    if is_dataclass(value) or isinstance(value, time):
+        # orjson would write these, but they would come back as dicts or strings.
+        raise TypeError(f"cannot store {type(value).__name__} in an event; store plain values")
     if isinstance(value, Enum):
         return {_TAG: "enum", _DATA: [get_topic(type(value)), value.value]}
     return value
@@ -42,6 +48,8 @@ def _restore(value: Any) -> Any:
             data = value[_DATA]
             if tag == "datetime_iso":
                 return datetime.fromisoformat(data)
+            if tag == "date_iso":
+                return date.fromisoformat(data)
             if tag == "uuid_hex":
                 return UUID(data)
             if tag == "enum":

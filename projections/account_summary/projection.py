@@ -90,6 +90,21 @@ def _renewed(cursor: Cursor, e: Any) -> None:
         row = cursor.fetchone()
         if row is not None:
             _update_json(cursor, e.originator_id, "packages", _one_less(str(row["package_size"])))
+    for add_on in getattr(e, "dropped_add_ons", None) or ():
+        _update_json(cursor, e.originator_id, "add_ons", _without(add_on))
+
+
+def _without(key: str) -> Callable[[dict[str, Any]], None]:
+    def change(values: dict[str, Any]) -> None:
+        values.pop(key, None)
+
+    return change
+
+
+def _seat_released(cursor: Cursor, e: Any) -> None:
+    dropped = getattr(e, "dropped_package", None)
+    if dropped is not None:
+        _update_json(cursor, e.originator_id, "packages", _one_less(str(dropped)))
 
 
 def _add(column: str, key: str) -> Handler:
@@ -194,6 +209,7 @@ HANDLERS: dict[str, Handler] = {
     "Account.PaymentSettled": _status("active"),
     "Account.AddOnBought": _add("add_ons", "add_on"),
     "Account.PackagesBought": _add("packages", "size"),
+    "Account.SeatReleased": _seat_released,
     "Subaccount.Assigned": _assigned,
     "Subaccount.Activated": _sub_status("active"),
     "Subaccount.Resized": lambda c, e: _set(

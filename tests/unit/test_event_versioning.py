@@ -1,0 +1,126 @@
+"""Event and snapshot versioning: stored state written by earlier code still loads."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import closing
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from eventsourcing.utils import get_topic
+
+from domain.account import Account
+from domain.plans import BillingCycle, plan_by_id
+from tests.unit.factories import START, load, sqlite_store
+
+OPENED_TOPIC = get_topic(Account.Opened)
+
+
+def rewrite_opened_state(path: Path, change: Any) -> dict[str, Any]:
+    """Apply ``change`` to the stored JSON state of the only Account.Opened row; return the
+    state as it was stored before the change."""
+    with closing(sqlite3.connect(path)) as conn, conn:
+        rowid, state = conn.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic = ?", (OPENED_TOPIC,)
+        ).fetchone()
+        stored: dict[str, Any] = orjson.loads(state)
+        changed = dict(stored)
+        change(changed)
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(changed), rowid)
+        )
+    return stored
+
+
+def save_nonprofit_account(path: Path) -> Account:
+    store = sqlite_store(path)
+    account = Account("Old Co", "owner@old.example", START, nonprofit=True)
+    store.save(account)
+    store.close()
+    return account
+
+
+def test_opened_is_stored_as_version_2_with_nonprofit(tmp_path: Path) -> None:
+    """A new Opened event is stored with class_version 2 and its nonprofit flag."""
+    path = tmp_path / "e.db"
+    save_nonprofit_account(path)
+    stored = rewrite_opened_state(path, lambda state: None)
+    assert stored["class_version"] == 2
+    assert stored["nonprofit"] is True
+
+
+def test_a_version_2_account_loads_unchanged(tmp_path: Path) -> None:
+    """Loading a version-2 Opened keeps nonprofit as saved (no upcast runs)."""
+    path = tmp_path / "e.db"
+    account = save_nonprofit_account(path)
+    store = sqlite_store(path)
+    loaded = load(store, Account, account.id)
+    assert loaded.nonprofit is True
+    store.close()
+
+
+def test_a_version_1_opened_event_is_upcast_to_nonprofit_false(tmp_path: Path) -> None:
+    """A stored v1 Opened (no nonprofit, no class_version) loads as a for-profit account."""
+    path = tmp_path / "e.db"
+    account = save_nonprofit_account(path)
+
+    def as_version_1(state: dict[str, Any]) -> None:
+        del state["nonprofit"]
+        state.pop("class_version", None)
+
+    rewrite_opened_state(path, as_version_1)
+    store = sqlite_store(path)
+    [opened] = list(store.events.get(account.id))
+    assert isinstance(opened, Account.Opened)
+    assert opened.nonprofit is False  # set by the upcaster: the stored state had no such key
+    loaded = load(store, Account, account.id)
+    assert loaded.nonprofit is False
+    assert (loaded.name, loaded.owner_email, loaded.opened_at) == (
+        "Old Co",
+        "owner@old.example",
+        START,
+    )
+    store.close()
+
+
+def test_upcast_v1_v2_adds_nonprofit_false() -> None:
+    """The upcaster adds nonprofit=False and leaves the other fields."""
+    state: dict[str, Any] = {"name": "Old Co", "owner_email": "o@old.example"}
+    Account.Opened.upcast_v1_v2(state)
+    assert state == {"name": "Old Co", "owner_email": "o@old.example", "nonprofit": False}
+
+
+def drop_from_snapshot_state(path: Path, *names: str) -> None:
+    """Remove ``names`` from the aggregate state inside the only stored snapshot."""
+    with closing(sqlite3.connect(path)) as conn, conn:
+        originator_id, state = conn.execute(
+            "SELECT originator_id, state FROM stored_snapshots"
+        ).fetchone()
+        snapshot: dict[str, Any] = orjson.loads(state)
+        for name in names:
+            snapshot["state"].pop(name, None)
+        conn.execute(
+            "UPDATE stored_snapshots SET state = ? WHERE originator_id = ?",
+            (orjson.dumps(snapshot), originator_id),
+        )
+
+
+def test_a_snapshot_taken_before_anchor_day_existed_still_renews(tmp_path: Path) -> None:
+    """An Account snapshot without anchor_day (the earlier state shape) loads and renews."""
+    path = tmp_path / "e.db"
+    store = sqlite_store(path)
+    account = Account("Acme", "owner@acme.example", START)
+    account.subscribe(plan_by_id("live-100"), BillingCycle.MONTHLY, START)
+    while account.version < 50:
+        account.set_payment_method("card", f"tok_{account.version}", "Visa", START)
+    store.save(account)
+    store.close()
+    drop_from_snapshot_state(path, "anchor_day", "class_version")
+    store = sqlite_store(path)
+    loaded = load(store, Account, account.id)
+    assert loaded.period_end == datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
+    loaded.renew(loaded.period_end)
+    assert loaded.period_end == datetime(2026, 12, 15, 9, 0, tzinfo=UTC)
+    store.close()
