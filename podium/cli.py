@@ -40,6 +40,9 @@ def serve(
     workers: Annotated[
         bool, typer.Option(help="run projector, scheduler, mailer in-process")
     ] = True,
+    mail_sink: Annotated[
+        bool, typer.Option(help="print mail on a local SMTP server (development default)")
+    ] = True,
 ) -> None:
     """Serve the HTTP API; with --workers (the default) it is all of Podium in one process."""
     import uvicorn
@@ -50,6 +53,10 @@ def serve(
     logging.basicConfig(level=logging.INFO)
     podium = _podium()
     stop = threading.Event()
+    if mail_sink and podium.settings.environment == "development":
+        from podium.mail import ConsoleSink
+
+        ConsoleSink(podium.settings.smtp_host, podium.settings.smtp_port).start()
     if workers:
         threading.Thread(
             target=podium.projector.run_forever, args=(stop,), name="projector", daemon=True

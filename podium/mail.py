@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import smtplib
+from email import message_from_bytes, policy
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class MailTransport(Protocol):
@@ -29,3 +30,29 @@ class SmtpTransport:
         message.set_content(body)
         with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
             smtp.send_message(message)
+
+
+class ConsoleSink:
+    """A real SMTP server on loopback that prints what it receives (development only).
+
+    `make run` starts one with the server, so activation and reset links appear in the
+    console instead of waiting in the outbox for a relay that is not there.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        from aiosmtpd.controller import Controller  # a development dependency
+
+        self._controller = Controller(self, hostname=host, port=port)
+
+    async def handle_DATA(self, server: object, session: object, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        text = message.get_body().get_content() if hasattr(message, "get_body") else ""  # type: ignore[union-attr]
+        heading = f"mail to {', '.join(envelope.rcpt_tos)}: {message['Subject']}"
+        print(f"\n--- {heading} ---\n{text}--- end ---", flush=True)
+        return "250 Message accepted for delivery"
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     pg_dbname: str = "podium"
     pg_schema: str = "public"  # tests give each run its own schema
     pg_pool_size: int = 10
+    # Aggregates kept in memory between commands (0: none). Each read still fetches the events
+    # stored since (fast-forward), so other processes' writes are always seen.
+    aggregate_cache_size: int = 10_000
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -59,13 +62,22 @@ class Settings(BaseSettings):
 
     def event_store_env(self) -> dict[str, str]:
         """The environment eventsourcing's infrastructure factory reads."""
+        cache = {
+            "AGGREGATE_CACHE_MAXSIZE": str(self.aggregate_cache_size or ""),
+            # Never "n": without fast-forwarding, a cached aggregate misses other processes'
+            # events, and a command would decide on stale state it does not itself change.
+            "AGGREGATE_CACHE_FASTFORWARD": "y",
+            "DEEPCOPY_FROM_AGGREGATE_CACHE": "y",  # commands mutate what they load
+        }
         if self.store == "sqlite":
             return {
+                **cache,
                 "PERSISTENCE_MODULE": "eventsourcing.sqlite",
                 "SQLITE_DBNAME": str(self.sqlite_events_path),
                 "SQLITE_LOCK_TIMEOUT": "10",
             }
         return {
+            **cache,
             "PERSISTENCE_MODULE": "eventsourcing.postgres",
             "POSTGRES_DBNAME": self.pg_dbname,
             "POSTGRES_HOST": self.pg_host,
