@@ -1,6 +1,7 @@
 """Errors as application/problem+json (RFC 9457), with a message a person understands.
 
-401 AuthenticationError      403 PermissionDeniedError     404 NotFoundError
+401 AuthenticationError      403 PermissionDeniedError, AccessRefusedError (a join refused)
+404 NotFoundError
 409 RuleViolationError, LimitExceededError, ConflictError  402 PaymentRequiredError
 422 InvalidRequestError and request validation failures
 """
@@ -16,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from commands.errors import AuthenticationError, ConflictError, PermissionDeniedError
 from commands.payments import PaymentRequiredError
+from domain.access import AccessRefusedError
 from domain.errors import DomainError, InvalidRequestError, NotFoundError, RuleViolationError
 
 PROBLEM = "application/problem+json"
@@ -45,6 +47,7 @@ def status_of(error: DomainError) -> int:
         (NotFoundError, 404),
         (PaymentRequiredError, 402),
         (InvalidRequestError, 422),
+        (AccessRefusedError, 403),
         (RuleViolationError, 409),
         (ConflictError, 409),
     ):

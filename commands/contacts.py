@@ -37,8 +37,11 @@ class Contacts:
     def create_group(
         self, account_id: UUID, name: str, emails: list[str], idem: Idempotency | None = None
     ) -> Result:
+        # The event records the addresses as the group keeps them (lower case, each once).
+        members = list(dict.fromkeys(email.strip().lower() for email in emails))
+
         def command(unit: UnitOfWork) -> Result:
-            group = unit.add(ContactGroup(account_id, name, emails, unit.now))
+            group = unit.add(ContactGroup(account_id, name, members, unit.now))
             return Result(201, {"group_id": str(group.id), "name": name, "emails": group.emails})
 
         return self.runner.run(command, idem)

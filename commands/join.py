@@ -11,7 +11,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +27,12 @@ from domain.plans import Limits
 from domain.room import MEETING_MAX_ATTENDEES, AccessType, Room, RoomStatus, RoomType
 
 PERMANENT_ROOM_SESSION = timedelta(hours=12)
+
+
+def same(presented: str, expected: str) -> bool:
+    """Constant-time equality of two strings; compare_digest refuses non-ASCII ``str``s (a
+    password like "zażółć" would raise), so both are compared as UTF-8 bytes."""
+    return hmac.compare_digest(presented.encode(), expected.encode())
 
 
 @dataclass(frozen=True)
@@ -83,7 +88,7 @@ class Join:
     def _read_autologin(self, room: Room, value: str) -> tuple[str, str, Role]:
         body, _, mac = value.partition(".")
         expected = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
-        if not hmac.compare_digest(mac, expected):
+        if not same(mac, expected):
             raise AccessRefusedError("the autologin link is not valid")
         room_hex, email, nickname, role = orjson.loads(base64.urlsafe_b64decode(body + "=="))
         if room_hex != room.id.hex:
@@ -140,7 +145,7 @@ class Join:
             raise InvalidRequestError("say who you are: nickname and email")
         if request.role_hash:
             for role, value in room.secrets["role_hashes"].items():
-                if hmac.compare_digest(value, request.role_hash):
+                if same(request.role_hash, value):
                     return email, request.nickname, Role(role), "role link"
             raise AccessRefusedError("the role link is not valid for this room")
         return email, request.nickname, Role.LISTENER, ""
@@ -151,7 +156,7 @@ class Join:
     ) -> str:
         settings = room.settings
         if settings.access_type == AccessType.PASSWORD:
-            if not password or not secrets.compare_digest(password, settings.password or ""):
+            if not password or not same(password, settings.password or ""):
                 raise AccessRefusedError("wrong or missing password for this event")
             return "password"
         if settings.access_type == AccessType.TOKEN:
@@ -171,7 +176,7 @@ class Join:
         registration = unit.find(Registration, Registration.id_for(room.id, email))
         if registration is None or not registration.active:
             raise AccessRefusedError("this event needs registration: register first")
-        if code is not None and not secrets.compare_digest(code, registration.code):
+        if code is not None and not same(code, registration.code):
             raise AccessRefusedError("the registration link does not match this email")
         return "registration"
 

@@ -53,9 +53,8 @@ def owned_room(unit: UnitOfWork, account_id: UUID, room_id: UUID) -> Room:
 
 
 def new_secrets() -> dict[str, Any]:
-    digits = "0123456789"
     return {
-        "room_pin": int("".join(secrets.choice(digits) for _ in range(9)).lstrip("0") or "1"),
+        "room_pin": secrets.randbelow(900_000_000) + 100_000_000,  # always 9 digits
         "phone_presenter_pin": secrets.randbelow(900_000) + 100_000,
         "phone_listener_pin": secrets.randbelow(900_000) + 100_000,
         "role_hashes": {role: secrets.token_hex(16) for role in ("listener", "presenter", "host")},

@@ -1,11 +1,46 @@
-"""One router per resource, collected here."""
+"""One router per resource, collected here.
+
+The room-address router matches ``/{handle}/{name_url}`` (constrained to a room URL's shape)
+and goes last, so no other route is ever looked up behind it.
+"""
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.routes import accounts, api_keys, billing, health, members, passwords, plans, subaccounts
+from api.routes import (
+    access,
+    accounts,
+    api_keys,
+    billing,
+    contacts,
+    health,
+    members,
+    passwords,
+    plans,
+    public,
+    reference,
+    rooms,
+    subaccounts,
+    timeline,
+)
 
 router = APIRouter()
-for module in (health, plans, accounts, billing, members, api_keys, passwords, subaccounts):
+for module in (
+    health,
+    plans,
+    accounts,
+    billing,
+    members,
+    api_keys,
+    passwords,
+    subaccounts,
+    reference,
+    rooms,
+    access,
+    public,
+    contacts,
+    timeline,
+):
     router.include_router(module.router)
+router.include_router(public.address_router)

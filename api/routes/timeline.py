@@ -1,0 +1,23 @@
+"""The account timeline: everything that happened in the account, most recent first."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from api.deps import CurrentPrincipal, PodiumDep
+
+router = APIRouter(prefix="/timeline", tags=["timeline"])
+
+
+@router.get("")
+def timeline(
+    who: CurrentPrincipal,
+    podium: PodiumDep,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=1)] = None,
+) -> dict[str, Any]:
+    """Most recent first; page back with `before` = the last `position` you saw."""
+    entries = podium.views.timeline.timeline(str(who.account_id), limit, before)
+    return {"entries": entries}
