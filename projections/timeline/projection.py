@@ -18,6 +18,8 @@ HIDDEN = frozenset(
      "secrets", "code", "settings", "changes", "hash", "previous_hash", "answers", "body"}
 )  # fmt: skip
 SKIPPED_MODULES = ("domain.idempotency", "domain.mail")
+# Bookkeeping a person did not do: their owners are recorded, but they get no row.
+QUIET = frozenset({"Ledger.Opened", "RoomAddress.Claimed", "Seat.Taken", "LiveSlot.Opened"})
 SUMMARY_LIMIT = 300
 
 
@@ -48,7 +50,7 @@ class TimelineProjection:
             return
         subject = str(event.originator_id)
         owner = self._owner(cursor, event, subject)
-        if owner is None:
+        if owner is None or type(event).__qualname__ in QUIET:
             return
         cursor.execute(
             "INSERT INTO timeline (position, account_id, at, kind, subject_id, summary) "
