@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from api import errors
 from api.routes import router
+from api.v1 import create_v1_app
 from podium.bootstrap import Podium
 
 DESCRIPTION = """Podium: an event-sourced webinar platform backend.
@@ -20,5 +21,6 @@ def create_app(podium: Podium) -> FastAPI:
     app = FastAPI(title="Podium", version="0.1.0", description=DESCRIPTION)
     app.state.podium = podium
     errors.install(app)
+    app.mount("/v1", create_v1_app(podium))  # first: no panel route may catch /v1/ paths
     app.include_router(router)
     return app

@@ -1,0 +1,37 @@
+"""The ClickMeeting-compatible API v1, mounted at /v1/.
+
+A client written for ClickMeeting works with only its base URL changed: same paths, the same
+form-encoded (or JSON, or query-string) parameters, the same field names and shapes, status
+codes and error bodies (``../shared/reference/clickmeeting-api-v1.md``). The layers:
+
+``wire``     URL quirks (format suffix, suffix after the query string, trailing slashes)
+``params``   every parameter encoding as one nested dict; ``fields`` reads it typed
+``formats``  JSON, XML, JS and print_r answers     ``errors``   ClickMeeting's error body
+``objects``  room, token and registration objects  ``room_params``  create/update parameters
+routes: ``conferences``, ``access``, ``reference`` (and contacts), ``later`` (501 for now)
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from api.v1 import access, conferences, errors, later, reference
+from api.v1.wire import WireFormat
+from podium.bootstrap import Podium
+
+
+def create_v1_app(podium: Podium) -> FastAPI:
+    """The /v1/ application: its own error handlers and URL normalising, the same Podium."""
+    app = FastAPI(
+        title="Podium ClickMeeting-compatible API v1",
+        openapi_url=None,  # the wire format is ClickMeeting's; see the reference document
+        docs_url=None,
+        redoc_url=None,
+        redirect_slashes=False,
+    )
+    app.state.podium = podium
+    errors.install(app)
+    for module in (reference, conferences, access, later):
+        app.include_router(module.router)
+    app.add_middleware(WireFormat)
+    return app

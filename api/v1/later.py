@@ -1,0 +1,40 @@
+"""Endpoints that come with the live room: answered 501 Not Implemented, after the key check.
+
+Sessions, attendees, session PDFs, chats, recordings and the file library need the live room
+(sessions, recording, uploads). Until then a client gets ClickMeeting's error body with 501,
+which the PHP, Python and Ruby examples report as "Not Implemented".
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from api.v1.deps import CallerDep
+from api.v1.errors import V1Error
+
+router = APIRouter()
+
+LATER = (
+    (("GET",), "/conferences/{room_id:int}/sessions"),
+    (("GET",), "/conferences/{room_id:int}/sessions/{session_id:int}"),
+    (("GET",), "/conferences/{room_id:int}/sessions/{session_id:int}/attendees"),
+    (("GET",), "/conferences/{room_id:int}/sessions/{session_id:int}/generate-pdf/{lang}"),
+    (("GET", "DELETE"), "/conferences/{room_id:int}/recordings"),
+    (("DELETE",), "/conferences/{room_id:int}/recordings/{recording_id:int}"),
+    (("GET",), "/recordings"),
+    (("GET",), "/chats"),
+    (("GET",), "/chats/{session_id:int}"),
+    (("GET", "POST"), "/file-library"),
+    (("GET", "DELETE"), "/file-library/{file_id:int}"),
+    (("GET",), "/file-library/{file_id:int}/download"),
+    (("GET", "POST"), "/file-library/conferences/{room_id:int}"),
+)
+
+
+def not_yet(who: CallerDep) -> None:
+    """501 with ClickMeeting's error body (a valid key is still required)."""
+    raise V1Error(501, "this endpoint comes with the live room and is not available yet")
+
+
+for methods, path in LATER:
+    router.add_api_route(path, not_yet, methods=list(methods))
