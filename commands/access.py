@@ -161,7 +161,13 @@ class Access:
 
         return self.runner.run(command, idem)
 
-    def resend(self, account_id: UUID, room_id: UUID, email: str | None) -> Result:
+    def resend(
+        self,
+        account_id: UUID,
+        room_id: UUID,
+        email: str | None,
+        idem: Idempotency | None = None,
+    ) -> Result:
         """Send the invitations again: to one invitee, or to everyone invited."""
 
         def command(unit: UnitOfWork) -> Result:
@@ -176,7 +182,7 @@ class Access:
                 raise NotFoundError("no invitation to re-send")
             return Result(200, {"status": "OK", "resent": sent})
 
-        return self.runner.run(command)
+        return self.runner.run(command, idem)
 
     @staticmethod
     def _invitation_ids(unit: UnitOfWork, room: Room, email: str | None) -> list[UUID]:

@@ -94,10 +94,21 @@ def invite(
 
 
 @router.post("/invitations/resend")
-def resend(room_id: UUID, body: ResendIn, who: CurrentPrincipal, podium: PodiumDep) -> JSONResponse:
-    """Send the invitations again: to `email` only, or (without it) to everyone invited."""
+def resend(
+    room_id: UUID,
+    body: ResendIn,
+    who: CurrentPrincipal,
+    podium: PodiumDep,
+    idem: IdempotencyHeader,
+) -> JSONResponse:
+    """Send the invitations again: to `email` only, or (without it) to everyone invited.
+
+    Under an Idempotency-Key a retry sends nothing more."""
     email = str(body.email).lower() if body.email else None
-    return respond(podium, podium.access.resend(who.account_id, room_id, email))
+    result = podium.access.resend(
+        who.account_id, room_id, email, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
 
 
 @router.get("/invitations")

@@ -220,3 +220,20 @@ def test_a_retried_public_registration_confirms_once(
     assert deliver_due(podium, transport) == 1
     [confirmation] = mail_to(smtp_server, "ada@example.com")
     assert line_after(confirmation, "Your room link:") == first["url"]
+
+
+def test_a_retried_resend_sends_nothing_more(
+    client: TestClient, podium: Podium, smtp_server: SmtpServer, transport: SmtpTransport
+) -> None:
+    """Re-sending to everyone under one Idempotency-Key twice mails each invitee once more."""
+    owner = trial_owner(client, "owner@example.com")
+    room = schedule(client, owner)
+    invite(client, owner, room, "ann@example.com")
+    headers = owner.headers | {"Idempotency-Key": "resend-all"}
+    path = f"/rooms/{room['room_id']}/invitations/resend"
+    first = expect(client.post(path, json={}, headers=headers), 200)
+    before = head(podium)
+    assert expect(client.post(path, json={}, headers=headers), 200) == first
+    assert head(podium) == before
+    deliver_due(podium, transport)
+    assert len(mail_to(smtp_server, "ann@example.com")) == 2
