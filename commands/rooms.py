@@ -69,16 +69,25 @@ class Rooms:
         self.runner = runner
 
     def schedule(
-        self, account_id: UUID, settings: RoomSettings, idem: Idempotency | None = None
+        self,
+        account_id: UUID,
+        settings: RoomSettings,
+        idem: Idempotency | None = None,
+        url_name: str | None = None,
     ) -> Result:
+        """A new room; its URL name comes from ``url_name`` if given (refused if taken), else
+        from the room's name, numbered if another room of the account has it."""
         settings = settings.changed(starts_at=to_utc(settings.starts_at, settings.timezone))
+        wanted = slugify(url_name) if url_name else None
 
         def command(unit: UnitOfWork) -> Result:
             check(settings, account_limits(unit, account_id), unit.now, is_new=True)
-            handle, slug = account_id.hex[:8], slugify(settings.name)
+            handle, slug = account_id.hex[:8], wanted or slugify(settings.name)
             for n in range(2, 1000):
                 if not unit.exists(RoomAddress.id_for(handle, slug)):
                     break
+                if wanted:
+                    raise RuleViolationError(f"another room already has the URL name {wanted}")
                 slug = f"{slugify(settings.name)[:55]}-{n}"
             room = unit.add(Room(account_id, slug, settings.as_state(), new_secrets(), unit.now))
             unit.add(RoomAddress(handle, slug, room.id))

@@ -66,7 +66,8 @@ def create(
 ) -> Response:
     """Schedule a room (or open a permanent one): 201 ``{"room": {...}}``."""
     settings = new_room(params, podium.clock.now())
-    result = settle(podium, podium.rooms.schedule(who.account_id, settings, idem))
+    url_name = params.text("custom_room_url_name")
+    result = settle(podium, podium.rooms.schedule(who.account_id, settings, idem, url_name))
     room = _room_by_id(podium, who, str(result.body["room_id"]))
     return render(request, {"room": room}, 201)
 

@@ -7,9 +7,9 @@ offset (ISO 8601, ``+0300`` or ``+03:00``) or be wall time in the room's ``timez
 (``Y-m-d H:i:s``, ``yyyy-MM-dd HH:mm``); it defaults to now. ``duration`` is ``h:mm``, or a
 whole number of hours as the Java and Flex examples send it.
 
-Accepted and checked but not applied: ``custom_room_url_name`` (the room URL comes from the
-name; choosing the slug needs support in ``commands.rooms``) and ``registration[template]``
-(Podium has one registration page layout).
+``custom_room_url_name`` chooses the room's URL name (checked here, applied on create).
+Accepted and checked but not applied: ``registration[template]`` (Podium has one registration
+page layout).
 """
 
 from __future__ import annotations

@@ -268,3 +268,18 @@ def test_skins_have_string_ids(client: TestClient, podium: Podium) -> None:
         "name=S&room_type=webinar&permanent_room=1&access_type=1&skin_id=" + quote(skins[0]["id"]),
     )
     assert room["name"] == "S"
+
+
+def test_custom_room_url_name_chooses_the_room_url(client: TestClient, podium: Podium) -> None:
+    """`custom_room_url_name` becomes name_url and the end of room_url; reusing it is refused."""
+    key = api_key(podium)
+    form = "name=Board+Meeting&room_type=meeting&permanent_room=1&access_type=1"
+    room = create(client, key, form + "&custom_room_url_name=board-2026")
+    assert room["name_url"] == "board-2026"
+    assert room["room_url"].endswith("/board-2026")
+    again = client.post(
+        "/v1/conferences",
+        content=form + "&custom_room_url_name=board-2026",
+        headers={"Content-Type": FORM, "X-Api-Key": key},
+    )
+    assert "board-2026" in error(again, 422)["errors"][0]["message"]
