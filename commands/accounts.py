@@ -17,7 +17,7 @@ from domain.account import Account
 from domain.api_key import ApiKey
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
 from domain.ledger import Ledger
-from domain.login import Login, Role
+from domain.login import InvalidTokenError, Login, Role
 from domain.subaccount import Subaccount, SubaccountStatus
 
 RESET_LINK_LIFETIME = timedelta(hours=1)
@@ -180,11 +180,16 @@ class Accounts:
         return self.runner.run(command)
 
     def request_password_reset(self, email: str) -> Result:
-        """Email a reset link if the login exists; the answer is the same either way."""
+        """Email a reset link if the login exists; the answer is the same either way.
+
+        A login still waiting for its first password gets one too: it is how an invited member
+        or a subaccount whose activation link expired gets a fresh link (the email cannot be
+        invited or assigned again, as it already has a login).
+        """
 
         def command(unit: UnitOfWork) -> Result:
             login = unit.find(Login, Login.id_for(email))
-            if login is not None and login.can_log_in:
+            if login is not None and not login.disabled:
                 token, token_digest = new_link_token(login.id)
                 login.issue_token(token_digest, unit.now + RESET_LINK_LIFETIME, unit.now)
                 mail.password_reset(unit, login.email, self.link("reset-password", token))
@@ -201,7 +206,8 @@ class Accounts:
         def command(unit: UnitOfWork) -> Result:
             login = unit.find(Login, login_id)
             if login is None:
-                raise InvalidRequestError("the link is invalid, already used or expired")
+                # The same answer as a wrong, spent or expired token on an existing login.
+                raise InvalidTokenError("the link is invalid, already used or expired")
             login.set_password_with_token(token_digest, password_hash, unit.now)
             if login.role == Role.SUBACCOUNT:
                 sub = unit.get(Subaccount, login.account_id, "subaccount")

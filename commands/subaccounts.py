@@ -112,7 +112,7 @@ class Subaccounts:
 
         return self.runner.run(command)
 
-    def cancel(self, parent_id: UUID, sub_id: UUID) -> Result:
+    def cancel(self, parent_id: UUID, sub_id: UUID, idem: Idempotency | None = None) -> Result:
         """Active to the end of the billing period, then deleted; no further charge."""
 
         def command(unit: UnitOfWork) -> Result:
@@ -121,7 +121,7 @@ class Subaccounts:
             sub.cancel(ends_at, unit.now)
             return Result(200, subaccount_state(sub))
 
-        return self.runner.run(command)
+        return self.runner.run(command, idem)
 
     def reassign(
         self,
@@ -145,7 +145,9 @@ class Subaccounts:
 
         return self.runner.run(command, idem)
 
-    def log_into(self, who: Principal, sub_id: UUID, raw_key: str) -> Result:
+    def log_into(
+        self, who: Principal, sub_id: UUID, raw_key: str, idem: Idempotency | None = None
+    ) -> Result:
         """A key with which the parent's owner acts inside the subaccount."""
 
         def command(unit: UnitOfWork) -> Result:
@@ -155,7 +157,7 @@ class Subaccounts:
             unit.add(ApiKey(digest(raw_key), sub.id, who.login_id, "subaccount access", unit.now))
             return Result(201, {"subaccount_id": str(sub.id)})
 
-        return self.runner.run(command)
+        return self.runner.run(command, idem)
 
     @staticmethod
     def _pair(unit: UnitOfWork, parent_id: UUID, sub_id: UUID) -> tuple[Account, Subaccount]:

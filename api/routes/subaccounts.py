@@ -70,9 +70,14 @@ def delete(subaccount_id: UUID, who: AccountOwner, podium: PodiumDep) -> JSONRes
 
 
 @router.post("/{subaccount_id}/cancellation")
-def cancel(subaccount_id: UUID, who: AccountOwner, podium: PodiumDep) -> JSONResponse:
+def cancel(
+    subaccount_id: UUID, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
     """Active to the end of the billing period, then deleted; no further charge."""
-    return respond(podium, podium.subaccounts.cancel(who.account_id, subaccount_id))
+    result = podium.subaccounts.cancel(
+        who.account_id, subaccount_id, scoped(idem, principal_scope(who))
+    )
+    return respond(podium, result)
 
 
 @router.post("/{subaccount_id}/reassignment", status_code=201)
@@ -97,8 +102,14 @@ def reassign(
 
 
 @router.post("/{subaccount_id}/session", status_code=201)
-def log_into(subaccount_id: UUID, who: AccountOwner, podium: PodiumDep) -> JSONResponse:
-    """An API key with which the parent's owner acts inside the subaccount."""
-    raw_key = issue_raw_key(podium, None, "")
-    result = podium.subaccounts.log_into(who, subaccount_id, raw_key)
+def log_into(
+    subaccount_id: UUID, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+) -> JSONResponse:
+    """An API key with which the parent's owner acts inside the subaccount.
+
+    Under an Idempotency-Key a retry answers with the same key, as POST /api-keys does.
+    """
+    scope = principal_scope(who)
+    raw_key = issue_raw_key(podium, idem, scope)
+    result = podium.subaccounts.log_into(who, subaccount_id, raw_key, scoped(idem, scope))
     return respond(podium, result, api_key=raw_key)
