@@ -3,7 +3,8 @@
 Every entry is signed from the account's point of view: a charge is negative, a payment, top-up
 or credit positive, a declined payment zero. The balance is the sum of the entries, so a paid
 charge nets to zero and a negative balance is money owed. Each entry carries the hash of the one
-before, so changing any stored entry breaks the chain from there on (``podium audit`` checks it).
+before (the first, a hash of the account's id), so changing, removing or moving any stored entry
+breaks the chain from there on (``podium audit`` checks it).
 """
 
 from __future__ import annotations
@@ -20,7 +21,13 @@ from domain.errors import InvalidRequestError
 from domain.ids import derived_id
 from domain.money import CURRENCY, Money
 
-GENESIS_HASH = "0" * 64
+
+def genesis_hash(account_id: UUID) -> str:
+    """The hash a ledger's chain starts from: its account's, so two accounts with the same
+    history still have different chains, and an entry moved between ledgers breaks both."""
+    return hashlib.sha256(f"podium-ledger|{account_id}".encode()).hexdigest()
+
+
 DEBITS = frozenset({"plan", "proration", "add_on", "subaccounts", "dial_in", "charge"})
 CREDITS = frozenset({"card_payment", "top_up", "credit"})
 NEUTRAL = frozenset({"payment_declined"})
@@ -89,7 +96,7 @@ class Ledger(Aggregate):
         self.currency = currency
         self.balance = 0
         self.entries = 0
-        self.last_hash = GENESIS_HASH
+        self.last_hash = genesis_hash(account_id)
 
     @property
     def balance_money(self) -> Money:

@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from domain.ledger import CREDITS, DEBITS, GENESIS_HASH, NEUTRAL, Ledger, entry_hash, hashed_fields
+from domain.ledger import CREDITS, DEBITS, NEUTRAL, Ledger, entry_hash, genesis_hash, hashed_fields
 from projections.projector import Decoder
 from projections.store import ReadStore
 
@@ -33,9 +33,9 @@ class LedgerTally:
     """What the replay knows of one ledger."""
 
     account_id: str
+    last_hash: str
     balance: int = 0
     entries: int = 0
-    last_hash: str = GENESIS_HASH
     charged: int = 0
     paid: int = 0
     digest: Any = field(default_factory=hashlib.sha256)
@@ -127,7 +127,9 @@ class Auditor:
         for event in self._notifications():
             ledger_id = str(event.originator_id)
             if isinstance(event, Ledger.Opened):
-                tallies[ledger_id] = LedgerTally(str(event.account_id))
+                tallies[ledger_id] = LedgerTally(
+                    str(event.account_id), genesis_hash(event.account_id)
+                )
                 continue
             report.events += 1
             tally = tallies.get(ledger_id)

@@ -200,7 +200,10 @@ HANDLERS: dict[str, Handler] = {
         c, e.originator_id, "promo_codes", lambda v: v.update({e.code: e.percent_off})
     ),
     "Account.Cancelled": _status(
-        "cancelled", ends_at=lambda e: _iso(e.ends_at), scheduled_plan_id=lambda e: None
+        "cancelled",
+        ends_at=lambda e: _iso(e.ends_at),
+        scheduled_plan_id=lambda e: None,
+        scheduled_cycle=lambda e: None,
     ),
     "Account.Closed": _status("closed"),
     "Account.TrialExpired": _status("trial_expired"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.ledger import GENESIS_HASH, Ledger
+from domain.ledger import Ledger, genesis_hash
 from projections.store import Cursor
 
 
@@ -24,7 +24,12 @@ class BillingHistoryProjection:
                 "INSERT INTO billing_ledgers "
                 "(ledger_id, account_id, currency, balance, entries, last_hash) "
                 "VALUES (%s, %s, %s, 0, 0, %s)",
-                (str(event.originator_id), str(event.account_id), event.currency, GENESIS_HASH),
+                (
+                    str(event.originator_id),
+                    str(event.account_id),
+                    event.currency,
+                    genesis_hash(event.account_id),
+                ),
             )
         elif isinstance(event, Ledger.EntryRecorded):
             cursor.execute(

@@ -23,7 +23,7 @@ class OutboxView:
 
     def to(self, recipient: str) -> list[Row]:
         return self.store.query(
-            "SELECT mail_id, subject, purpose, status, attempts, last_error, queued_at, "
+            "SELECT mail_id, subject, body, purpose, status, attempts, last_error, queued_at, "
             "delivered_at FROM outbox WHERE recipient = %s ORDER BY queued_at",
             (recipient,),
         )

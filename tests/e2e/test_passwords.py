@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
@@ -114,13 +113,6 @@ def test_a_logged_in_user_can_change_the_password(client: TestClient) -> None:
     log_in(client, EMAIL, NEW_PASSWORD)
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: projections/outbox/view.py OutboxView.to() selects no body, so a recipient's "
-        "messages cannot be read from it; add body to its SELECT"
-    ),
-    strict=True,
-)
 def test_the_outbox_shows_a_recipients_messages_with_their_links(
     client: TestClient, podium: Podium
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 
 from podium.bootstrap import Podium
@@ -70,13 +69,6 @@ def test_every_write_is_visible_in_the_next_read(client: TestClient, podium: Pod
     assert shown["scheduled_plan_id"] is None
 
 
-@pytest.mark.xfail(
-    reason=(
-        "BUG: projections/account_summary/projection.py, the Account.Cancelled handler clears "
-        "scheduled_plan_id but not scheduled_cycle (the aggregate clears both)"
-    ),
-    strict=True,
-)
 def test_cancelling_shows_no_downgrade_still_scheduled(client: TestClient) -> None:
     """A cancellation drops a scheduled downgrade: plan and cycle both read as unscheduled."""
     owner = paying_owner(client, "owner@example.com", "live-100")

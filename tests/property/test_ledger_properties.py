@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import InvalidRequestError
-from domain.ledger import CREDITS, DEBITS, GENESIS_HASH, NEUTRAL, Ledger, entry_hash, hashed_fields
+from domain.ledger import CREDITS, DEBITS, NEUTRAL, Ledger, entry_hash, genesis_hash, hashed_fields
 from domain.money import Money
 
 AT = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)
@@ -57,7 +57,7 @@ def test_balance_is_the_sum_and_the_chain_verifies(
     assert [e.balance_after for e in events] == list(
         itertools.accumulate(amount for _, amount, _, _ in entries)
     )
-    previous = GENESIS_HASH
+    previous = genesis_hash(ledger.account_id)
     for sequence, event in enumerate(events, start=1):
         assert event.sequence == sequence
         assert event.previous_hash == previous

@@ -15,10 +15,10 @@ from domain.ids import derived_id
 from domain.ledger import (
     CREDITS,
     DEBITS,
-    GENESIS_HASH,
     NEUTRAL,
     Ledger,
     entry_hash,
+    genesis_hash,
     hashed_fields,
 )
 from domain.money import Money
@@ -55,7 +55,11 @@ def test_a_new_ledger_is_empty() -> None:
     """Opened: balance zero, no entries, the chain starts at the genesis hash."""
     account_id = uuid4()
     ledger = Ledger(account_id)
-    assert (ledger.balance, ledger.entries, ledger.last_hash) == (0, 0, GENESIS_HASH)
+    assert (ledger.balance, ledger.entries, ledger.last_hash) == (
+        0,
+        0,
+        genesis_hash(ledger.account_id),
+    )
     assert ledger.balance_money == Money(0, "USD")
     assert ledger.account_id == account_id
 
@@ -135,7 +139,7 @@ def test_each_entry_links_to_the_hash_before_it() -> None:
     for i in range(4):
         ledger.record("top_up", Money(100 + i), f"top-up {i}", f"ref-{i}", AT + timedelta(days=i))
     entries = recorded(ledger)
-    assert entries[0].previous_hash == GENESIS_HASH
+    assert entries[0].previous_hash == genesis_hash(ledger.account_id)
     for before, after in itertools.pairwise(entries):
         assert after.previous_hash == before.hash
     assert ledger.last_hash == entries[-1].hash
@@ -162,7 +166,8 @@ def test_the_hash_is_sha256_of_previous_hash_and_canonical_json() -> None:
         '"sequence":1}'
     )
     assert json.loads(canonical)["at"] == AT.isoformat()
-    assert entry.hash == hashlib.sha256(f"{GENESIS_HASH}|{canonical}".encode()).hexdigest()
+    genesis = genesis_hash(ledger.account_id)
+    assert entry.hash == hashlib.sha256(f"{genesis}|{canonical}".encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -204,3 +209,11 @@ def test_altering_the_previous_hash_changes_the_hash() -> None:
     [entry] = recorded(ledger)
     fields = hashed_fields(1, "top_up", 100, "USD", 100, "x", "ref", AT)
     assert entry_hash("f" * 64, fields) != entry.hash
+
+
+def test_two_accounts_with_the_same_history_have_different_chains() -> None:
+    """Each chain starts from its account, so an entry moved between ledgers is detectable."""
+    first, second = new_ledger(), new_ledger()
+    for ledger in (first, second):
+        ledger.record("credit", Money(250), "goodwill", "t-1", AT)
+    assert recorded(first)[0].hash != recorded(second)[0].hash
