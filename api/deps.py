@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 from typing import Annotated
 
+import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
@@ -59,7 +61,13 @@ AccountOwner = Annotated[Principal, Depends(account_owner)]
 
 
 async def _fingerprint(request: Request) -> str:
+    """What makes two requests the same one: method, path and body (JSON compared by value,
+    so a retry that orders its keys differently is still the same request)."""
     body = await request.body()
+    if request.headers.get("content-type", "").startswith("application/json"):
+        # Not JSON after all: then the raw bytes identify it.
+        with contextlib.suppress(orjson.JSONDecodeError):
+            body = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
     return hashlib.sha256(request.method.encode() + request.url.path.encode() + body).hexdigest()
 
 

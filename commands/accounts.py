@@ -224,7 +224,8 @@ class Accounts:
         def command(unit: UnitOfWork) -> Result:
             login = unit.get(Login, who.login_id, "login")
             if not self.hasher.verify(login.password_hash or "", current):
-                raise AuthenticationError("the current password is wrong")
+                # 422, not 401: the caller is logged in; the form's field is wrong.
+                raise InvalidRequestError("current_password is wrong")
             login.change_password(new_hash, unit.now)
             return Result(200, {"login_id": str(login.id)})
 

@@ -247,3 +247,20 @@ def test_an_empty_or_oversize_key_is_422(client: TestClient, podium: Podium, key
     )
     assert "255" in problem(response, 422)["detail"]
     assert head(podium) == log
+
+
+def test_a_retry_with_its_json_keys_reordered_is_the_same_request(
+    client: TestClient, podium: Podium
+) -> None:
+    """The fingerprint compares JSON by value: reordered keys replay instead of a 422."""
+    owner = trial_owner(client, "order@example.com")
+    headers = owner.headers | {"Idempotency-Key": "group-1", "Content-Type": "application/json"}
+    first = client.post(
+        "/contact-groups", content=b'{"name": "VIP", "emails": ["a@example.com"]}', headers=headers
+    )
+    again = client.post(
+        "/contact-groups", content=b'{"emails": ["a@example.com"], "name": "VIP"}', headers=headers
+    )
+    assert first.status_code == again.status_code == 201
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
