@@ -24,13 +24,6 @@ def new_token() -> str:
     return "".join(secrets.choice(TOKEN_ALPHABET) for _ in range(6))
 
 
-def when(room: Room) -> str:
-    settings = room.settings
-    if settings.starts_at is None:
-        return "any time (permanent room)"
-    return f"{settings.starts_at:%Y-%m-%d %H:%M} UTC, {settings.duration_minutes} minutes"
-
-
 class Access:
     """Tokens, registrations and invitations of a room."""
 
@@ -108,7 +101,7 @@ class Access:
             )
             link = f"{self.room_url(room)}?r={code}"
             if confirm:
-                mail.registration_confirmation(unit, email, settings.name, when(room), link, lang)
+                mail.registration_confirmation(unit, room, email, link, lang)
             return Result(
                 201,
                 {"registration_id": str(registration.id), "url": link, "r": code, "status": "OK"},
@@ -208,9 +201,8 @@ class Access:
         room.note_invitee(email, unit.now)
         mail.invitation(
             unit,
+            room,
             email,
-            settings.name,
-            when(room),
             link,
             str(invitation.role),
             invitation.lang,

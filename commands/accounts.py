@@ -162,7 +162,8 @@ class Accounts:
             token, token_digest = new_link_token(login.id)
             login.issue_token(token_digest, unit.now + ACTIVATION_LINK_LIFETIME, unit.now)
             why = f"You were added as a user of the Podium account {account.name}."
-            mail.activation(unit, login.email, self.link("activate", token), account.name, why)
+            link = self.link("activate", token)
+            mail.activation(unit, account.id, login.email, link, account.name, why)
             return Result(201, {"login_id": str(login.id), "email": login.email, "role": "member"})
 
         return self.runner.run(command, idem)
@@ -192,7 +193,8 @@ class Accounts:
             if login is not None and not login.disabled:
                 token, token_digest = new_link_token(login.id)
                 login.issue_token(token_digest, unit.now + RESET_LINK_LIFETIME, unit.now)
-                mail.password_reset(unit, login.email, self.link("reset-password", token))
+                link = self.link("reset-password", token)
+                mail.password_reset(unit, login.account_id, login.email, link)
             return Result(202, {"detail": "if that email has a login, a reset link is on its way"})
 
         return self.runner.run(command)

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 from commands.unit_of_work import UnitOfWork
 from domain.mail import OutgoingMail
+from domain.room import Room
 
 
-def queue(unit: UnitOfWork, to: str, subject: str, body: str, purpose: str) -> OutgoingMail:
-    """Put a message in the outbox; the mailer delivers it after this command commits."""
-    return unit.add(OutgoingMail(to, subject, body, purpose, unit.now))
+def queue(
+    unit: UnitOfWork, account_id: UUID, to: str, subject: str, body: str, purpose: str
+) -> OutgoingMail:
+    """Put a message in the outbox, sent for ``account_id`` (whose owner can see its delivery
+    status); the mailer delivers it after this command commits."""
+    return unit.add(OutgoingMail(to, subject, body, purpose, unit.now, str(account_id)))
 
 
-def password_reset(unit: UnitOfWork, to: str, link: str) -> None:
+def password_reset(unit: UnitOfWork, account_id: UUID, to: str, link: str) -> None:
     queue(
         unit,
+        account_id,
         to,
         "Reset your Podium password",
         f"Someone asked to reset the password of your Podium login {to}.\n\n"
@@ -23,9 +30,12 @@ def password_reset(unit: UnitOfWork, to: str, link: str) -> None:
     )
 
 
-def activation(unit: UnitOfWork, to: str, link: str, account_name: str, why: str) -> None:
+def activation(
+    unit: UnitOfWork, account_id: UUID, to: str, link: str, account_name: str, why: str
+) -> None:
     queue(
         unit,
+        account_id,
         to,
         f"Activate your Podium login for {account_name}",
         f"{why}\n\nSet your password to activate it (the link works once, for 7 days):\n{link}\n",
@@ -46,11 +56,18 @@ SUBJECTS = {
 LANGUAGES = frozenset(SUBJECTS)
 
 
+def when(room: Room) -> str:
+    """A room's time as its messages state it."""
+    settings = room.settings
+    if settings.starts_at is None:
+        return "any time (permanent room)"
+    return f"{settings.starts_at:%Y-%m-%d %H:%M} UTC, {settings.duration_minutes} minutes"
+
+
 def invitation(
     unit: UnitOfWork,
+    room: Room,
     to: str,
-    room_name: str,
-    when: str,
     link: str,
     role: str,
     lang: str,
@@ -58,18 +75,18 @@ def invitation(
     template: str,
 ) -> None:
     """An invitation to a room; a token event's carries the invitee's own token."""
-    lines = [f"You are invited to {room_name} as {role}.", f"When: {when}", f"Join: {link}"]
+    name = room.settings.name
+    lines = [f"You are invited to {name} as {role}.", f"When: {when(room)}", f"Join: {link}"]
     if token:
         lines.append(f"Your personal access token (it works for you only): {token}")
     if template == "advanced":
         lines.append("Test your connection before the event from the room's page.")
-    subject = SUBJECTS.get(lang, SUBJECTS["en"])["invitation"].format(name=room_name)
-    queue(unit, to, subject, "\n".join(lines) + "\n", "invitation")
+    subject = SUBJECTS.get(lang, SUBJECTS["en"])["invitation"].format(name=name)
+    queue(unit, room.account_id, to, subject, "\n".join(lines) + "\n", "invitation")
 
 
-def registration_confirmation(
-    unit: UnitOfWork, to: str, room_name: str, when: str, link: str, lang: str
-) -> None:
-    subject = SUBJECTS.get(lang, SUBJECTS["en"])["registration"].format(name=room_name)
-    body = f"Thank you for registering for {room_name}.\nWhen: {when}\nYour room link: {link}\n"
-    queue(unit, to, subject, body, "registration")
+def registration_confirmation(unit: UnitOfWork, room: Room, to: str, link: str, lang: str) -> None:
+    name = room.settings.name
+    subject = SUBJECTS.get(lang, SUBJECTS["en"])["registration"].format(name=name)
+    body = f"Thank you for registering for {name}.\nWhen: {when(room)}\nYour room link: {link}\n"
+    queue(unit, room.account_id, to, subject, body, "registration")

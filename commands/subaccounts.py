@@ -85,7 +85,7 @@ class Subaccounts:
             f"({package_size} attendees)."
         )
         link = f"{self.base_url}/activate?token={token}"
-        mail.activation(unit, login.email, link, page_name, why)
+        mail.activation(unit, parent.id, login.email, link, page_name, why)
         return subaccount_state(sub)
 
     def resize(

@@ -142,10 +142,7 @@ class CommandRunner:
     def recorded(self, idempotency: Idempotency) -> Result | None:
         """The first answer to this key, or None; refuses the key reused for another request."""
         record_id = IdempotencyRecord.id_for(idempotency.scope, idempotency.key)
-        try:
-            record: object = self.store.repository.get(record_id)
-        except AggregateNotFoundError:
-            return None
+        record = self.store.get_unsnapshotted(record_id)  # a record is one event, never snapshotted
         if not isinstance(record, IdempotencyRecord):
             return None
         if record.fingerprint != idempotency.fingerprint:

@@ -7,6 +7,7 @@ mail; delivery attempts are events too, so the outbox's state survives restarts.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
@@ -17,11 +18,19 @@ class OutgoingMail(Aggregate):
     """A message to one recipient."""
 
     class Queued(Aggregate.Created):
+        """Version 2 added ``account_id``, the account the message is sent for."""
+
+        class_version = 2
         to: str
         subject: str
         body: str
         purpose: str
         at: datetime
+        account_id: str | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["account_id"] = None
 
     class Delivered(Aggregate.Event):
         at: datetime
@@ -32,7 +41,16 @@ class OutgoingMail(Aggregate):
         at: datetime
 
     @event(Queued)
-    def __init__(self, to: str, subject: str, body: str, purpose: str, at: datetime) -> None:
+    def __init__(
+        self,
+        to: str,
+        subject: str,
+        body: str,
+        purpose: str,
+        at: datetime,
+        account_id: str | None = None,
+    ) -> None:
+        self.account_id = account_id
         self.to = to
         self.subject = subject
         self.body = body

@@ -15,6 +15,7 @@ from api.routes import (
     billing,
     contacts,
     health,
+    mail,
     members,
     passwords,
     plans,
@@ -41,6 +42,7 @@ for module in (
     public,
     contacts,
     timeline,
+    mail,
 ):
     router.include_router(module.router)
 router.include_router(public.address_router)

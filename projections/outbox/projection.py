@@ -24,11 +24,12 @@ class OutboxProjection:
         mail_id = str(event.originator_id)
         if isinstance(event, OutgoingMail.Queued):
             cursor.execute(
-                "INSERT INTO outbox (mail_id, recipient, subject, body, purpose, status, "
-                "attempts, next_attempt_at, queued_at) "
-                "VALUES (%s, %s, %s, %s, %s, 'pending', 0, %s, %s)",
+                "INSERT INTO outbox (mail_id, account_id, recipient, subject, body, purpose, "
+                "status, attempts, next_attempt_at, queued_at) "
+                "VALUES (%s, %s, %s, %s, %s, %s, 'pending', 0, %s, %s)",
                 (
                     mail_id,
+                    event.account_id,
                     event.to,
                     event.subject,
                     event.body,

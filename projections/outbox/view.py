@@ -27,3 +27,12 @@ class OutboxView:
             "delivered_at FROM outbox WHERE recipient = %s ORDER BY queued_at",
             (recipient,),
         )
+
+    def for_account(self, account_id: str, limit: int = 100) -> list[Row]:
+        """What was sent for an account and how delivery went (no bodies: they hold links)."""
+        return self.store.query(
+            "SELECT mail_id, recipient, subject, purpose, status, attempts, last_error, "
+            "queued_at, delivered_at FROM outbox WHERE account_id = %s "
+            "ORDER BY queued_at DESC, mail_id LIMIT %s",
+            (account_id, limit),
+        )

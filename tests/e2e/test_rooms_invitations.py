@@ -237,3 +237,25 @@ def test_a_retried_resend_sends_nothing_more(
     assert head(podium) == before
     deliver_due(podium, transport)
     assert len(mail_to(smtp_server, "ann@example.com")) == 2
+
+
+def test_the_owner_sees_delivery_status_of_the_accounts_mail(
+    client: TestClient, podium: Podium, smtp_server: SmtpServer, transport: SmtpTransport
+) -> None:
+    """GET /mail lists what was sent for the account, pending then delivered, without bodies."""
+    owner = trial_owner(client, "owner@example.com")
+    room = schedule(client, owner)
+    invite(client, owner, room, "ann@example.com")
+    [pending] = expect(client.get("/mail", headers=owner.headers), 200)["messages"]
+    assert (pending["recipient"], pending["status"], pending["purpose"]) == (
+        "ann@example.com",
+        "pending",
+        "invitation",
+    )
+    assert "body" not in pending
+    deliver_due(podium, transport)
+    [delivered] = expect(client.get("/mail", headers=owner.headers), 200)["messages"]
+    assert delivered["status"] == "delivered"
+    assert delivered["delivered_at"] is not None
+    stranger = trial_owner(client, "stranger@example.com")
+    assert expect(client.get("/mail", headers=stranger.headers), 200)["messages"] == []
