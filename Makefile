@@ -44,8 +44,10 @@ format: venv
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+BENCH_ARGS ?= --store both --seconds 8 --threads 4 --processes 2 --accounts 1000 --repeat 2
+
 bench: venv
-	$(WITH_PG) $(BIN)/python -m bench
+	$(WITH_PG) $(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	scripts/stop-postgres.sh

@@ -78,7 +78,7 @@ class UnitOfWork:
         return aggregate if isinstance(aggregate, cls) else None
 
     def exists(self, aggregate_id: UUID) -> bool:
-        return aggregate_id in self._touched or aggregate_id in self.store.repository
+        return aggregate_id in self._touched or self.store.has_events(aggregate_id)
 
     def add(self, aggregate: A) -> A:
         """Take a new aggregate into this run, to be saved with the rest."""

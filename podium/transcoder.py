@@ -21,8 +21,15 @@ _TAG = "_type_"
 _DATA = "_data_"
 
 
+# Values orjson writes and reads back unchanged; checked by exact type first, since nearly
+# every value in an event is one (an enum that is also a str is not: its type is the enum).
+_PLAIN: frozenset[type] = frozenset({str, int, float, bool, type(None)})
+
+
 def _tag(value: Any) -> Any:
     """Plain JSON values stay as they are; typed ones become {_type_, _data_} pairs."""
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dict):
         return {key: _tag(item) for key, item in value.items()}
     if isinstance(value, list | tuple):
@@ -42,6 +49,8 @@ def _tag(value: Any) -> Any:
 
 
 def _restore(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, dict):
         tag = value.get(_TAG)
         if tag is not None and len(value) == 2:
