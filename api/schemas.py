@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+
+from domain.api_key import SESSION_LABELS
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Password = Annotated[str, Field(min_length=8, max_length=256)]
@@ -83,6 +85,13 @@ class MemberIn(Body):
 
 class ApiKeyIn(Body):
     label: Name = "api"
+
+    @field_validator("label")
+    @classmethod
+    def not_a_session_label(cls, label: str) -> str:
+        if label in SESSION_LABELS:
+            raise ValueError(f"{label!r} is reserved for keys issued by logging in")
+        return label
 
 
 class PasswordResetIn(Body):

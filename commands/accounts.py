@@ -14,7 +14,7 @@ from commands.ports import PasswordHasher
 from commands.tokens import digest, new_link_token, parse_link_token
 from commands.unit_of_work import A, CommandRunner, Idempotency, Result, UnitOfWork
 from domain.account import Account
-from domain.api_key import ApiKey
+from domain.api_key import SESSION, ApiKey
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
 from domain.ledger import Ledger
 from domain.login import InvalidTokenError, Login, Role
@@ -91,7 +91,9 @@ class Accounts:
 
         return self.runner.run(command, idem)
 
-    def log_in(self, email: str, password: str, raw_key: str) -> Result:
+    def log_in(
+        self, email: str, password: str, raw_key: str, idem: Idempotency | None = None
+    ) -> Result:
         """Check the password and issue a session key (``raw_key``) for it."""
 
         def command(unit: UnitOfWork) -> Result:
@@ -102,10 +104,19 @@ class Accounts:
                 or not self.hasher.verify(login.password_hash or "", password)
             ):
                 raise AuthenticationError("wrong email or password")
-            key = unit.add(ApiKey(digest(raw_key), login.account_id, login.id, "session", unit.now))
+            key = unit.add(
+                ApiKey(
+                    digest(raw_key),
+                    login.account_id,
+                    login.id,
+                    SESSION,
+                    unit.now,
+                    login.password_generation,
+                )
+            )
             return Result(201, {"api_key_id": str(key.id), "account_id": str(login.account_id)})
 
-        return self.runner.run(command)
+        return self.runner.run(command, idem)
 
     def issue_api_key(
         self, who: Principal, label: str, raw_key: str, idem: Idempotency | None
@@ -136,6 +147,8 @@ class Accounts:
         login = self._load(Login, key.login_id)
         if key.revoked or login.disabled:
             raise AuthenticationError("the API key is not valid (revoked or disabled)")
+        if key.is_session and login.ended_session(key.password_generation):
+            raise AuthenticationError("the session ended when the password changed; log in again")
         if key.account_id == login.account_id:
             return Principal(login.id, login.account_id, login.role)
         # A parent owner's key into one of its subaccounts ("log into it").
@@ -180,7 +193,7 @@ class Accounts:
 
         return self.runner.run(command)
 
-    def request_password_reset(self, email: str) -> Result:
+    def request_password_reset(self, email: str, idem: Idempotency | None = None) -> Result:
         """Email a reset link if the login exists; the answer is the same either way.
 
         A login still waiting for its first password gets one too: it is how an invited member
@@ -197,9 +210,9 @@ class Accounts:
                 mail.password_reset(unit, login.account_id, login.email, link)
             return Result(202, {"detail": "if that email has a login, a reset link is on its way"})
 
-        return self.runner.run(command)
+        return self.runner.run(command, idem)
 
-    def set_password(self, token: str, password: str) -> Result:
+    def set_password(self, token: str, password: str, idem: Idempotency | None = None) -> Result:
         """Redeem a reset or activation link; activating a subaccount's login activates it."""
         check_password(password)
         login_id, token_digest = parse_link_token(token)
@@ -217,7 +230,7 @@ class Accounts:
                     sub.activate(unit.now)
             return Result(200, {"login_id": str(login.id), "email": login.email})
 
-        return self.runner.run(command)
+        return self.runner.run(command, idem)
 
     def change_password(self, who: Principal, current: str, new: str) -> Result:
         check_password(new)

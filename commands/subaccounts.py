@@ -9,7 +9,7 @@ from commands.accounts import ACTIVATION_LINK_LIFETIME, Principal, new_login
 from commands.tokens import digest, new_link_token
 from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.account import Account
-from domain.api_key import ApiKey
+from domain.api_key import SUBACCOUNT_SESSION, ApiKey
 from domain.errors import NotFoundError
 from domain.login import Login, Role
 from domain.plans import package_price
@@ -154,7 +154,12 @@ class Subaccounts:
             _, sub = self._pair(unit, who.account_id, sub_id)
             if not sub.is_live:
                 raise NotFoundError("subaccount not found")
-            unit.add(ApiKey(digest(raw_key), sub.id, who.login_id, "subaccount access", unit.now))
+            login = unit.get(Login, who.login_id, "login")
+            generation = login.password_generation
+            key = ApiKey(
+                digest(raw_key), sub.id, login.id, SUBACCOUNT_SESSION, unit.now, generation
+            )
+            unit.add(key)
             return Result(201, {"subaccount_id": str(sub.id)})
 
         return self.runner.run(command, idem)

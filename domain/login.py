@@ -60,6 +60,9 @@ class Login(Aggregate):
         self.token_digest: str | None = None
         self.token_expires: datetime | None = None
         self.disabled = False
+        # Counts the passwords set after registration; a session key carries the count at
+        # its issue, so a new password ends every older session (exactly, whatever the clock).
+        self.password_generation = 0
 
     @property
     def can_log_in(self) -> bool:
@@ -95,6 +98,11 @@ class Login(Aggregate):
     def _password_set(self, password_hash: str, at: datetime) -> None:
         self.password_hash = password_hash
         self.token_digest = self.token_expires = None
+        self.password_generation += 1
+
+    def ended_session(self, password_generation: int) -> bool:
+        """Whether a session issued under ``password_generation`` ended with a later password."""
+        return password_generation != self.password_generation
 
     def disable(self, at: datetime) -> None:
         if not self.disabled:

@@ -25,10 +25,13 @@ def sign_up(body: SignUp, podium: PodiumDep, idem: IdempotencyHeader) -> JSONRes
 
 
 @router.post("/sessions", status_code=201)
-def log_in(body: LogIn, podium: PodiumDep) -> JSONResponse:
-    """Log in with email and password; the answer carries an API key for this session."""
-    raw_key = issue_raw_key(podium, None, "")
-    result = podium.accounts.log_in(str(body.email), body.password, raw_key)
+def log_in(body: LogIn, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
+    """Log in with email and password; the answer carries an API key for this session.
+
+    Under an Idempotency-Key a retry gets the same session, not a second one."""
+    scope = f"session:{str(body.email).lower()}"
+    raw_key = issue_raw_key(podium, idem, scope)
+    result = podium.accounts.log_in(str(body.email), body.password, raw_key, scoped(idem, scope))
     return respond(podium, result, api_key=raw_key)
 
 

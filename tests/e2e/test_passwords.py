@@ -12,6 +12,7 @@ from podium.clock import ManualClock
 from tests.e2e.helpers import (
     PASSWORD,
     Json,
+    auth,
     expect,
     head,
     link_token,
@@ -121,3 +122,65 @@ def test_the_outbox_shows_a_recipients_messages_with_their_links(
     request_reset(client)
     [mail] = podium.views.outbox.to(EMAIL)
     assert "/reset-password?token=" in mail["body"]
+
+
+def test_a_new_password_ends_every_session_but_keeps_integration_keys(
+    client: TestClient, podium: Podium
+) -> None:
+    """After a change (or a reset) every session of the login is refused with 401, the one
+    that made the change too; an API key made for an integration keeps working; a new log-in
+    with the new password works."""
+    owner = trial_owner(client, EMAIL)
+    other_session = auth(log_in(client, EMAIL))
+    integration = expect(
+        client.post("/api-keys", json={"label": "crm"}, headers=owner.headers), 201
+    )
+    body = {"current_password": PASSWORD, "new_password": NEW_PASSWORD}
+    expect(client.put("/me/password", json=body, headers=owner.headers), 200)
+    for ended in (owner.headers, other_session):
+        refused = problem(client.get("/account", headers=ended), 401)
+        assert "password changed" in refused["detail"]
+    expect(client.get("/account", headers=auth(integration["api_key"])), 200)
+    fresh = auth(log_in(client, EMAIL, NEW_PASSWORD))
+    expect(client.get("/account", headers=fresh), 200)
+
+    request_reset(client)
+    expect(confirm(client, link_token(podium, EMAIL, "password_reset"), "third passphrase!"), 200)
+    problem(client.get("/account", headers=fresh), 401)
+    expect(client.get("/account", headers=auth(integration["api_key"])), 200)
+
+
+def test_an_api_key_cannot_take_a_session_label(client: TestClient) -> None:
+    owner = trial_owner(client, EMAIL)
+    refused = problem(
+        client.post("/api-keys", json={"label": "session"}, headers=owner.headers), 422
+    )
+    assert "reserved" in str(refused)
+
+
+def test_retried_password_requests_act_once(client: TestClient, podium: Podium) -> None:
+    """Under one Idempotency-Key: a reset request sends one link, a confirmation answers the
+    same twice (not "already used"), and a log-in gives the same session key."""
+    sign_up(client, EMAIL)
+    key = {"Idempotency-Key": "reset-1"}
+    for _ in range(2):
+        expect(client.post("/password-reset", json={"email": EMAIL}, headers=key), 202)
+    resets = [m for m in podium.views.outbox.to(EMAIL) if "/reset-password?token=" in m["body"]]
+    assert len(resets) == 1
+
+    token = link_token(podium, EMAIL, "password_reset")
+    body = {"token": token, "password": NEW_PASSWORD}
+    first = client.post("/password-reset/confirm", json=body, headers={"Idempotency-Key": "c-1"})
+    again = client.post("/password-reset/confirm", json=body, headers={"Idempotency-Key": "c-1"})
+    assert (first.status_code, again.status_code) == (200, 200)
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.json() == first.json()
+
+    credentials = {"email": EMAIL, "password": NEW_PASSWORD}
+    sessions = [
+        expect(client.post("/sessions", json=credentials, headers={"Idempotency-Key": "s-1"}), 201)
+        for _ in range(2)
+    ]
+    assert sessions[0]["api_key"] == sessions[1]["api_key"]
+    assert sessions[0]["api_key_id"] == sessions[1]["api_key_id"]
+    expect(client.get("/account", headers=auth(sessions[1]["api_key"])), 200)

@@ -7,11 +7,13 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import orjson
 from eventsourcing.utils import get_topic
 
 from domain.account import Account
+from domain.api_key import SESSION, ApiKey
 from domain.plans import BillingCycle, plan_by_id
 from tests.unit.factories import START, load, sqlite_store
 
@@ -124,3 +126,27 @@ def test_a_snapshot_taken_before_anchor_day_existed_still_renews(tmp_path: Path)
     loaded.renew(loaded.period_end)
     assert loaded.period_end == datetime(2026, 12, 15, 9, 0, tzinfo=UTC)
     store.close()
+
+
+def test_a_version_1_api_key_is_a_session_of_the_first_password(tmp_path: Path) -> None:
+    """An ApiKey.Issued stored before password generations existed loads with generation 0,
+    so it stays valid until its login's password first changes."""
+    path = tmp_path / "e.db"
+    store = sqlite_store(path)
+    key = ApiKey("d" * 64, uuid4(), uuid4(), SESSION, START, 3)
+    store.save(key)
+    store.close()
+    topic = get_topic(ApiKey.Issued)
+    with closing(sqlite3.connect(path)) as conn, conn:
+        rowid, state = conn.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic = ?", (topic,)
+        ).fetchone()
+        stored = orjson.loads(state)
+        assert (stored["class_version"], stored["password_generation"]) == (2, 3)
+        del stored["password_generation"]
+        del stored["class_version"]
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(stored), rowid)
+        )
+    loaded = load(sqlite_store(path), ApiKey, key.id)
+    assert (loaded.password_generation, loaded.is_session) == (0, True)

@@ -157,3 +157,27 @@ def test_idempotency_record_id_is_per_scope_and_key() -> None:
     # The separator keeps ("a", "bc") and ("ab", "c") apart.
     assert IdempotencyRecord.id_for("a", "bc") != IdempotencyRecord.id_for("ab", "c")
     assert (record.fingerprint, record.status, record.body) == ("fp", 201, {"id": "x"})
+
+
+def test_each_new_password_ends_the_sessions_issued_before_it() -> None:
+    """A session carries the password generation it was issued under; a change or a reset
+    moves the login on, and only sessions of the current generation stay valid."""
+    login = new_login("argon2-first")
+    first = login.password_generation
+    assert not login.ended_session(first)
+    login.change_password("argon2-second", AT)
+    assert login.ended_session(first)
+    second = login.password_generation
+    assert not login.ended_session(second)
+    login.issue_token(DIGEST, EXPIRES, AT)
+    login.set_password_with_token(DIGEST, "argon2-third", AT)
+    assert login.ended_session(second)
+
+
+def test_only_keys_issued_by_logging_in_are_sessions() -> None:
+    """Integration keys survive a password change; session and subaccount-access keys do not."""
+    account_id, login_id = uuid4(), uuid4()
+    labels = {"session": True, "subaccount access": True, "zapier": False, "api": False}
+    for label, is_session in labels.items():
+        key = ApiKey(hashlib.sha256(label.encode()).hexdigest(), account_id, login_id, label, AT)
+        assert key.is_session is is_session, label
