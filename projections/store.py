@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Protocol, cast
 
+import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
@@ -32,6 +33,24 @@ class Cursor(Protocol):
     def fetchall(self) -> list[Row]: ...
 
     def fetchone(self) -> Row | None: ...
+
+
+class BatchMemo:
+    """Lookups a projection remembers for one batch.
+
+    The projector applies a batch in one transaction through one cursor, so a memo that starts
+    afresh with each new cursor always agrees with what that transaction sees, rolled back or
+    not; across batches the database is asked again.
+    """
+
+    def __init__(self) -> None:
+        self._cursor: Cursor | None = None
+        self._values: dict[str, str] = {}
+
+    def of(self, cursor: Cursor) -> dict[str, str]:
+        if cursor is not self._cursor:
+            self._cursor, self._values = cursor, {}
+        return self._values
 
 
 class ReadStore(Protocol):
@@ -112,6 +131,29 @@ class SQLiteReadStore:
             self._local.conn = None
 
 
+class _PipelinedCursor:
+    """A psycopg cursor in pipeline mode: a fetch waits for its answer by itself, but the row
+    count of a statement is only known once the pipeline is synced."""
+
+    def __init__(self, cursor: psycopg.Cursor[Any], pipeline: psycopg.Pipeline) -> None:
+        self._cursor = cursor
+        self._pipeline = pipeline
+
+    @property
+    def rowcount(self) -> int:
+        self._pipeline.sync()
+        return self._cursor.rowcount
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        return self._cursor.execute(sql, params)
+
+    def fetchall(self) -> list[Row]:
+        return cast(list[Row], self._cursor.fetchall())
+
+    def fetchone(self) -> Row | None:
+        return cast(Row | None, self._cursor.fetchone())
+
+
 class PostgresReadStore:
     """Read models in PostgreSQL, through a small connection pool."""
 
@@ -124,8 +166,15 @@ class PostgresReadStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Cursor]:
-        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
-            yield cast(Cursor, cursor)
+        # Pipeline mode: writes go out without waiting for each answer, so a batch of a
+        # thousand INSERTs is not a thousand round trips; a fetch or rowcount waits as usual.
+        with (
+            self._pool.connection() as conn,
+            conn.pipeline() as pipeline,
+            conn.transaction(),
+            conn.cursor() as cursor,
+        ):
+            yield _PipelinedCursor(cursor, pipeline)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._pool.connection() as conn, conn.cursor() as cursor:

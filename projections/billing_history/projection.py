@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from domain.ledger import Ledger, genesis_hash
-from projections.store import Cursor
+from projections.store import BatchMemo, Cursor
 
 
 class BillingHistoryProjection:
@@ -17,6 +17,21 @@ class BillingHistoryProjection:
         "domain.ledger:Ledger.EntryRecorded",
     )
     tables: tuple[str, ...] = ("billing_entries", "billing_ledgers")
+
+    def __init__(self) -> None:
+        self._accounts = BatchMemo()  # ledger id -> account id
+
+    def _account_of(self, cursor: Cursor, ledger_id: str) -> str:
+        accounts = self._accounts.of(cursor)
+        if ledger_id not in accounts:
+            cursor.execute(
+                "SELECT account_id FROM billing_ledgers WHERE ledger_id = %s", (ledger_id,)
+            )
+            row = cursor.fetchone()
+            if row is None:
+                raise LookupError(f"entry for unknown ledger {ledger_id}")
+            accounts[ledger_id] = str(row["account_id"])
+        return accounts[ledger_id]
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
         if isinstance(event, Ledger.Opened):
@@ -32,14 +47,7 @@ class BillingHistoryProjection:
                 ),
             )
         elif isinstance(event, Ledger.EntryRecorded):
-            cursor.execute(
-                "SELECT account_id FROM billing_ledgers WHERE ledger_id = %s",
-                (str(event.originator_id),),
-            )
-            row = cursor.fetchone()
-            if row is None:
-                raise LookupError(f"entry for unknown ledger {event.originator_id}")
-            account_id = row["account_id"]
+            account_id = self._account_of(cursor, str(event.originator_id))
             cursor.execute(
                 "INSERT INTO billing_entries (account_id, sequence, kind, amount, currency, "
                 "balance_after, description, reference, at, previous_hash, hash, notification_id) "

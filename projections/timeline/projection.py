@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from projections.store import Cursor
+from projections.store import BatchMemo, Cursor
 
 HIDDEN = frozenset(
     {"originator_id", "originator_version", "originator_topic", "timestamp", "at", "account_id",
@@ -45,6 +45,9 @@ class TimelineProjection:
     topics: tuple[str, ...] = ()  # every event
     tables: tuple[str, ...] = ("timeline", "timeline_owners")
 
+    def __init__(self) -> None:
+        self._owners = BatchMemo()  # aggregate id -> account id, looked up or recorded
+
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
         if type(event).__module__.startswith(SKIPPED_MODULES):
             return
@@ -65,12 +68,29 @@ class TimelineProjection:
             ),
         )
 
-    @staticmethod
-    def _owner(cursor: Cursor, event: Any, subject: str) -> str | None:
-        cursor.execute("SELECT account_id FROM timeline_owners WHERE aggregate_id = %s", (subject,))
+    def _owner(self, cursor: Cursor, event: Any, subject: str) -> str | None:
+        owners = self._owners.of(cursor)
+        owner = owners.get(subject)
+        # A stream's first event cannot have an owner recorded yet: no need to ask.
+        if owner is None and event.originator_version > 1:
+            owner = self._recorded_owner(cursor, subject)
+        if owner is None:
+            owner = self._new_owner(cursor, event, subject)
+        if owner is not None:
+            owners[subject] = owner
+        return owner
+
+    def _recorded_owner(self, cursor: Cursor, aggregate_id: str) -> str | None:
+        if (known := self._owners.of(cursor).get(aggregate_id)) is not None:
+            return known
+        cursor.execute(
+            "SELECT account_id FROM timeline_owners WHERE aggregate_id = %s", (aggregate_id,)
+        )
         row = cursor.fetchone()
-        if row is not None:
-            return str(row["account_id"])
+        return str(row["account_id"]) if row is not None else None
+
+    def _new_owner(self, cursor: Cursor, event: Any, subject: str) -> str | None:
+        """The owner of an aggregate seen for the first time, recorded for its later events."""
         if type(event).__qualname__ == "Account.Opened":
             owner: str | None = subject
         elif getattr(event, "parent_id", None) is not None:
@@ -78,12 +98,7 @@ class TimelineProjection:
         elif getattr(event, "account_id", None) is not None:
             owner = str(event.account_id)
         elif getattr(event, "room_id", None) is not None:
-            cursor.execute(
-                "SELECT account_id FROM timeline_owners WHERE aggregate_id = %s",
-                (str(event.room_id),),
-            )
-            room = cursor.fetchone()
-            owner = str(room["account_id"]) if room else None
+            owner = self._recorded_owner(cursor, str(event.room_id))
         else:
             return None
         if owner is not None:

@@ -11,7 +11,7 @@ from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from projections.billing_history.projection import BillingHistoryProjection
 from projections.projector import ProjectionRaceError, Projector
-from projections.store import Cursor
+from projections.store import BatchMemo, Cursor
 from tests.integration.scenario import busy_month, paying_account
 
 
@@ -30,6 +30,7 @@ class Crashing(BillingHistoryProjection):
     """The billing projection, failing on the n-th event it applies."""
 
     def __init__(self, fail_at: int) -> None:
+        super().__init__()
         self.fail_at, self.seen = fail_at, 0
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
@@ -111,3 +112,14 @@ def test_rival_projectors_apply_each_event_once(podium: Podium, clock: ManualClo
     assert errors == []
     rivals[0].catch_up()
     assert snapshot(podium) == expected
+
+
+def test_a_batch_memo_lasts_one_transaction(podium: Podium) -> None:
+    """What a projection remembers in one batch is gone in the next: a rolled-back batch can
+    leave nothing behind that the database does not also hold."""
+    memo = BatchMemo()
+    with podium.read_store.transaction() as first:
+        memo.of(first)["ledger"] = "account"
+        assert memo.of(first) == {"ledger": "account"}
+    with podium.read_store.transaction() as second:
+        assert memo.of(second) == {}
