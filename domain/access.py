@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.errors import RuleViolationError
 from domain.ids import derived_id
 
@@ -29,7 +30,7 @@ class AccessRefusedError(RuleViolationError):
     """Someone may not enter a room; the message says why (wrong password, used token...)."""
 
 
-class AccessToken(Aggregate):
+class AccessToken(CheapCopy, Aggregate):
     """A token that lets exactly one person into a token-access room."""
 
     class Generated(Aggregate.Created):
@@ -95,7 +96,7 @@ class AccessToken(Aggregate):
         self.active = False
 
 
-class Registration(Aggregate):
+class Registration(CheapCopy, Aggregate):
     """One person's registration for a room (one per email per room)."""
 
     class Registered(Aggregate.Created):
@@ -151,7 +152,7 @@ class Registration(Aggregate):
         self.active = False
 
 
-class Invitation(Aggregate):
+class Invitation(CheapCopy, Aggregate):
     """An invitation of one email address to a room in one role; re-sendable."""
 
     class Sent(Aggregate.Created):

@@ -18,6 +18,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.charges import Charge, check_add_on, effective_limits, period_charges
+from domain.copying import CheapCopy
 from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
 from domain.money import Money, add_months, prorate
 from domain.plans import (
@@ -48,7 +49,7 @@ USABLE = frozenset({Status.TRIAL, Status.ACTIVE, Status.PAST_DUE, Status.CANCELL
 PAYING = frozenset({Status.ACTIVE, Status.PAST_DUE})
 
 
-class Account(Aggregate):
+class Account(CheapCopy, Aggregate):
     """One customer of Podium and its subscription.
 
     Snapshot state version 2 added ``anchor_day`` and typed enums; older snapshots are upcast.

@@ -13,10 +13,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.ids import derived_id
 
 
-class Seat(Aggregate):
+class Seat(CheapCopy, Aggregate):
     """Seat number ``n`` of a room's listeners or presenters, taken by one person."""
 
     class Taken(Aggregate.Created):
@@ -38,7 +39,7 @@ class Seat(Aggregate):
         self.room_id, self.kind, self.n, self.email = room_id, kind, n, email
 
 
-class Admission(Aggregate):
+class Admission(CheapCopy, Aggregate):
     """One person let into one room, in a role, on a seat."""
 
     class Admitted(Aggregate.Created):
@@ -79,7 +80,7 @@ class Admission(Aggregate):
         self.visits += 1
 
 
-class LiveSlot(Aggregate):
+class LiveSlot(CheapCopy, Aggregate):
     """Slot ``n`` of an account's concurrent live events (one, plus one per room session)."""
 
     class Opened(Aggregate.Created):

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.ids import derived_id
 
 # Labels of keys a login gets by logging in (to its account, or a parent into a subaccount);
@@ -20,7 +21,7 @@ SUBACCOUNT_SESSION = "subaccount access"
 SESSION_LABELS = frozenset({SESSION, SUBACCOUNT_SESSION})
 
 
-class ApiKey(Aggregate):
+class ApiKey(CheapCopy, Aggregate):
     """One API key of one login: a session (from logging in) or a labelled integration key."""
 
     class Issued(Aggregate.Created):

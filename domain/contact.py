@@ -8,12 +8,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.ids import derived_id
 
 CONTACT_FIELDS = ("first_name", "last_name", "phone", "company", "country")
 
 
-class Contact(Aggregate):
+class Contact(CheapCopy, Aggregate):
     """Someone in an account's address book; saving an existing email updates it."""
 
     class Saved(Aggregate.Created):
@@ -50,7 +51,7 @@ class Contact(Aggregate):
         self.details.update(details)
 
 
-class ContactGroup(Aggregate):
+class ContactGroup(CheapCopy, Aggregate):
     """A named set of email addresses (a group in the address book)."""
 
     class Created(Aggregate.Created):

@@ -12,10 +12,11 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.ids import derived_id
 
 
-class IdempotencyRecord(Aggregate):
+class IdempotencyRecord(CheapCopy, Aggregate):
     """What one (caller, key) pair was answered."""
 
     class Recorded(Aggregate.Created):

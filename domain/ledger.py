@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.errors import InvalidRequestError
 from domain.ids import derived_id
 from domain.money import CURRENCY, Money
@@ -63,7 +64,7 @@ def hashed_fields(
     }
 
 
-class Ledger(Aggregate):
+class Ledger(CheapCopy, Aggregate):
     """One account's transaction history and balance."""
 
     class Opened(Aggregate.Created):

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.errors import RuleViolationError
 from domain.ids import derived_id
 
@@ -29,7 +30,7 @@ class InvalidTokenError(RuleViolationError):
     """A reset or activation token that is wrong, used or expired."""
 
 
-class Login(Aggregate):
+class Login(CheapCopy, Aggregate):
     """Credentials of one person."""
 
     class Registered(Aggregate.Created):

@@ -11,10 +11,12 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
+
 MAX_BACKOFF = timedelta(hours=1)
 
 
-class OutgoingMail(Aggregate):
+class OutgoingMail(CheapCopy, Aggregate):
     """A message to one recipient."""
 
     class Queued(Aggregate.Created):

@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.copying import CheapCopy
 from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
 from domain.ids import derived_id
 from domain.plans import Limits
@@ -175,7 +176,7 @@ def _check_capacity(settings: RoomSettings, limits: Limits) -> None:
             )
 
 
-class Room(Aggregate):
+class Room(CheapCopy, Aggregate):
     """One room: a scheduled event or a permanent room, with its access rules."""
 
     class Scheduled(Aggregate.Created):
@@ -280,7 +281,7 @@ class Room(Aggregate):
             raise RuleViolationError("the room has been deleted")
 
 
-class RoomAddress(Aggregate):
+class RoomAddress(CheapCopy, Aggregate):
     """Claims a room URL (account handle + slug) for one room, so no two rooms share it."""
 
     class Claimed(Aggregate.Created):

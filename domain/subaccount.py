@@ -13,6 +13,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.charges import effective_limits
+from domain.copying import CheapCopy
 from domain.errors import RuleViolationError
 from domain.plans import Limits, plan_by_id
 
@@ -26,7 +27,7 @@ class SubaccountStatus(StrEnum):
     DELETED = "deleted"
 
 
-class Subaccount(Aggregate):
+class Subaccount(CheapCopy, Aggregate):
     """A subaccount assigned from one of its parent's packages."""
 
     class Assigned(Aggregate.Created):
