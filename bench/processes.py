@@ -46,7 +46,9 @@ class Job(Protocol):
 
 class RawRunning:
     def __init__(self, settings: Settings) -> None:
-        self.app = raw.RawApp(raw.raw_env(settings))
+        # The single-process phase made the tables; processes starting together and each
+        # running CREATE ... IF NOT EXISTS can collide in PostgreSQL's catalog.
+        self.app = raw.RawApp({**raw.raw_env(settings), "CREATE_TABLE": "false"})
         self.app.save(raw.Tally(-1))
 
     def operation(self, thread: int, iteration: int) -> object:
