@@ -13,6 +13,7 @@ from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.account import Account, Status
 from domain.charges import Charge
 from domain.errors import InvalidRequestError
+from domain.ledger import Ledger
 from domain.money import Money
 from domain.plans import PROMO_CODES, AddOn, BillingCycle, plan_by_id
 from domain.subaccount import Subaccount
@@ -51,6 +52,11 @@ class Billing:
         self.runner = runner
         self.gateway = gateway
 
+    @staticmethod
+    def paying(account_id: UUID) -> tuple[UUID, UUID]:
+        """What a command that charges or credits loads: the account and its ledger."""
+        return account_id, Ledger.id_for(account_id)
+
     def set_payment_method(
         self, account_id: UUID, kind: str, details: dict[str, str], idem: Idempotency | None = None
     ) -> Result:
@@ -61,7 +67,7 @@ class Billing:
             account.set_payment_method(method.kind, method.token, method.label, unit.now)
             return Result(200, {"kind": method.kind, "label": method.label})
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, (account_id,))
 
     def subscribe(
         self, account_id: UUID, plan_id: str, cycle: str, idem: Idempotency | None = None
@@ -75,7 +81,7 @@ class Billing:
             charges = account.subscribe(plan, billing_cycle, unit.now)
             return self._purchase(unit, account, charges, "subscription")
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, self.paying(account_id))
 
     def upgrade(self, account_id: UUID, plan_id: str, idem: Idempotency | None = None) -> Result:
         """A larger plan at once, the difference prorated for the rest of the period."""
@@ -85,7 +91,7 @@ class Billing:
             account = unit.get(Account, account_id, "account")
             return self._purchase(unit, account, account.upgrade(plan, unit.now), "upgrade")
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, self.paying(account_id))
 
     def downgrade(
         self, account_id: UUID, plan_id: str, cycle: str, idem: Idempotency | None = None
@@ -98,7 +104,7 @@ class Billing:
             effective = account.downgrade(plan, billing_cycle, unit.now)
             return Result(200, account_state(account, effective=effective.isoformat()))
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, (account_id,))
 
     def apply_promo_code(
         self, account_id: UUID, code: str, idem: Idempotency | None = None
@@ -112,7 +118,7 @@ class Billing:
             account.apply_promo_code(normalized, PROMO_CODES[normalized], unit.now)
             return Result(200, account_state(account, promo_codes=dict(account.promo_codes)))
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, (account_id,))
 
     def cancel(self, account_id: UUID, idem: Idempotency | None = None) -> Result:
         """No refund; usable to the end of the paid period, then closed, no later charges."""
@@ -123,7 +129,7 @@ class Billing:
             ends = account.ends_at.isoformat() if account.ends_at else unit.now.isoformat()
             return Result(200, account_state(account, usable_until=ends))
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, (account_id,))
 
     def add_funds(self, account_id: UUID, amount: int, idem: Idempotency | None = None) -> Result:
         """Top up the balance from the card; a past-due account it brings to zero is active."""
@@ -150,7 +156,7 @@ class Billing:
                 account.record_payment_outcome(True, unit.now)
             return Result(200, account_state(account, balance=ledger.balance))
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, self.paying(account_id))
 
     def buy_add_on(
         self, account_id: UUID, add_on: str, quantity: int, idem: Idempotency | None = None
@@ -166,7 +172,7 @@ class Billing:
             charges = account.buy_add_on(kind, quantity, unit.now)
             return self._purchase(unit, account, charges, f"add-on {kind}")
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, self.paying(account_id))
 
     def buy_packages(
         self, account_id: UUID, size: int, quantity: int, idem: Idempotency | None = None
@@ -178,7 +184,7 @@ class Billing:
             charges = account.buy_packages(size, quantity, unit.now)
             return self._purchase(unit, account, charges, "subaccount packages")
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, self.paying(account_id))
 
     def charge_dial_in(
         self, account_id: UUID, amount: int, description: str, idem: Idempotency | None = None
@@ -202,7 +208,7 @@ class Billing:
                 account.record_payment_outcome(not declined, unit.now)
             return Result(200, account_state(account, balance=ledger.balance))
 
-        return self.runner.run(command, idem)
+        return self.runner.run(command, idem, self.paying(account_id))
 
     def renew(self, account_id: UUID) -> Result:
         """What the scheduler does when an account is due: expire, close or renew it."""
@@ -227,7 +233,7 @@ class Billing:
                 account.record_payment_outcome(not declined, unit.now)
             return Result(200, account_state(account, renewed=True, charged=charged(charges)))
 
-        return self.runner.run(command)
+        return self.runner.run(command, None, self.paying(account_id))
 
     def _purchase(
         self, unit: UnitOfWork, account: Account, charges: list[Charge], what: str

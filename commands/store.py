@@ -11,10 +11,16 @@ bench/README.md for why and what was measured (``python -m bench``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from typing import Any, ClassVar
 from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent, project_aggregate
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    project_aggregate,
+)
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import (
     ApplicationRecorder,
@@ -102,6 +108,21 @@ class OneTripRecorder(PostgresApplicationRecorder):
             .as_string()
         )
         self._select_statements: dict[tuple[bool, bool, bool, bool], str] = {}
+        self.select_after_statement = (
+            SQL(
+                "SELECT e.originator_id, e.originator_version, e.topic, e.state "
+                "FROM unnest(%b::{id_type}[], %b::bigint[]) AS w(id, after) "
+                "CROSS JOIN LATERAL (SELECT * FROM {schema}.{table} s "
+                "WHERE s.originator_id = w.id AND s.originator_version > w.after "
+                "ORDER BY s.originator_version) e"
+            )
+            .format(
+                schema=schema,
+                table=Identifier(events_table_name),
+                id_type=Identifier(datastore.originator_id_type),
+            )
+            .as_string()
+        )
 
     def _create_table(self, curs: Cursor[DictRow]) -> None:
         curs.execute(SQL("SELECT pg_advisory_xact_lock({0})").format(CREATE_LOCK))
@@ -141,6 +162,23 @@ class OneTripRecorder(PostgresApplicationRecorder):
         params.extend(value for value in (gt, lte, limit) if value is not None)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, params, prepare=True)
+            return [
+                StoredEvent(
+                    originator_id=row["originator_id"],
+                    originator_version=row["originator_version"],
+                    topic=row["topic"],
+                    state=bytes(row["state"]),
+                )
+                for row in curs.fetchall()
+            ]
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library does
+    def select_after(self, positions: Sequence[tuple[UUID, int]]) -> list[StoredEvent]:
+        """The events of several streams after a version of each, in one query (an index
+        scan per stream), ordered by stream and version."""
+        params = ([position[0] for position in positions], [position[1] for position in positions])
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(self.select_after_statement, params, prepare=True)
             return [
                 StoredEvent(
                     originator_id=row["originator_id"],
@@ -213,6 +251,65 @@ class EventStore(Application[UUID]):
         has none. One query, where ``repository.get`` looks for a snapshot first: for lookups
         that mostly find nothing (an Idempotency-Key seen for the first time) that is half."""
         aggregate: object | None = project_aggregate(None, self.events.get(aggregate_id))
+        return aggregate
+
+    def load_many(
+        self, aggregate_ids: Sequence[UUID], unsnapshotted: Sequence[UUID] = ()
+    ) -> dict[UUID, object | None]:
+        """Several aggregates at once, each as ``repository.get`` would give it (None if absent),
+        with one query for all those the cache holds and for the ``unsnapshotted`` ones (as
+        ``get_unsnapshotted``), instead of one query each.
+
+        A cached aggregate is copied and brought up to date from the events stored after its
+        version; the cache then gets a copy of that, so what a command changes never reaches
+        the cache. Aggregates the cache does not hold go the library's way (snapshot first).
+        """
+        cache = self.repository.cache
+        found: dict[UUID, object | None] = {}
+        cached: dict[UUID, Aggregate] = {}
+        for aggregate_id in aggregate_ids:
+            try:
+                hit = cache.get(aggregate_id) if cache is not None else None
+            except KeyError:
+                hit = None
+            if isinstance(hit, Aggregate):
+                cached[aggregate_id] = hit
+            else:
+                found[aggregate_id] = self._get_or_none(aggregate_id)
+        positions = [(aggregate_id, 0) for aggregate_id in unsnapshotted]
+        positions.extend((aggregate_id, hit.version) for aggregate_id, hit in cached.items())
+        new_events: dict[UUID, list[Any]] = {}
+        for stored in self._select_after(positions):
+            event = self.mapper.to_domain_event(stored)
+            new_events.setdefault(event.originator_id, []).append(event)
+        for aggregate_id in unsnapshotted:
+            found[aggregate_id] = project_aggregate(None, new_events.get(aggregate_id, ()))
+        for aggregate_id, hit in cached.items():
+            current: Aggregate | None = deepcopy(hit)
+            if aggregate_id in new_events:
+                current = project_aggregate(current, new_events[aggregate_id])
+                if cache is not None and current is not None:
+                    cache.put(aggregate_id, deepcopy(current))
+            found[aggregate_id] = current
+        return found
+
+    def _select_after(self, positions: Sequence[tuple[UUID, int]]) -> Sequence[StoredEvent]:
+        if not positions:
+            return []
+        events: list[StoredEvent]
+        if isinstance(self.recorder, OneTripRecorder):
+            events = self.recorder.select_after(positions)
+            return events
+        events = []
+        for aggregate_id, after in positions:
+            events.extend(self.recorder.select_events(aggregate_id, gt=after))
+        return events
+
+    def _get_or_none(self, aggregate_id: UUID) -> object | None:
+        try:
+            aggregate: object = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
         return aggregate
 
     def has_events(self, aggregate_id: UUID) -> bool:

@@ -1,0 +1,79 @@
+"""EventStore.load_many: several aggregates in one query, exactly as one load each gives them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from uuid import uuid4
+
+import pytest
+
+from domain.account import Account
+from domain.idempotency import IdempotencyRecord
+from domain.ledger import Ledger
+from podium.bootstrap import Podium, bootstrap
+from podium.clock import ManualClock
+from podium.passwords import FastTestHasher
+from podium.payments import SandboxGateway
+from podium.settings import Settings
+from tests.integration.scenario import paying_account
+
+
+@pytest.fixture
+def other_process(
+    settings: Settings, clock: ManualClock, gateway: SandboxGateway
+) -> Iterator[Podium]:
+    """A second Podium on the same store, with its own aggregate cache: another API worker."""
+    other = bootstrap(settings, clock=clock, gateway=gateway, hasher=FastTestHasher())
+    yield other
+    other.close()
+
+
+def test_it_loads_what_single_loads_load(podium: Podium) -> None:
+    """Cached or not, each aggregate equals what repository.get returns; absent ones are None."""
+    account_id = paying_account(podium, "many@example.com")
+    ids = [account_id, Ledger.id_for(account_id), uuid4()]
+    single: list[object] = [podium.store.repository.get(i) for i in ids[:2]]
+    for _ in range(2):  # the first load may fill the cache; the second reads through it
+        loaded = podium.store.load_many(ids)
+        assert [vars(loaded[i]) for i in ids[:2]] == [vars(a) for a in single]
+        assert loaded[ids[2]] is None
+
+
+def test_it_sees_what_another_process_appended(podium: Podium, other_process: Podium) -> None:
+    """A cached aggregate is brought up to date from the log, not served stale."""
+    account_id = paying_account(podium, "shared@example.com")
+    ledger_id = Ledger.id_for(account_id)
+    before = podium.store.load_many([account_id, ledger_id])
+    assert other_process.billing.add_funds(account_id, 1_234).status == 200
+    after = podium.store.load_many([account_id, ledger_id])
+    ledger, stale = after[ledger_id], before[ledger_id]
+    assert isinstance(ledger, Ledger)
+    assert isinstance(stale, Ledger)
+    assert ledger.balance == stale.balance + 1_234
+    assert ledger.version == stale.version + 1
+
+
+def test_a_change_to_a_loaded_aggregate_never_reaches_the_cache(podium: Podium) -> None:
+    """What a command does to its copy (say, a refused upgrade) is not seen by the next load."""
+    account_id = paying_account(podium, "copy@example.com")
+    first = podium.store.load_many([account_id])[account_id]
+    assert isinstance(first, Account)
+    plan = first.plan_id
+    first.upgrade_plan_id_for_test = "changed"  # type: ignore[attr-defined]
+    first.add_ons["storage"] = 99
+    again = podium.store.load_many([account_id])[account_id]
+    assert isinstance(again, Account)
+    assert (again.plan_id, again.add_ons) == (plan, {})
+    assert not hasattr(again, "upgrade_plan_id_for_test")
+
+
+def test_unsnapshotted_streams_come_from_their_events(podium: Podium) -> None:
+    """An idempotency record is found by its id, in the same query; an unknown one is None."""
+    record = IdempotencyRecord("scope", "key-1", "fingerprint", 200, {"ok": True})
+    podium.store.save(record)
+    unknown = IdempotencyRecord.id_for("scope", "never-sent")
+    loaded = podium.store.load_many([], unsnapshotted=[record.id, unknown])
+    found = loaded[record.id]
+    assert isinstance(found, IdempotencyRecord)
+    assert (found.status, found.body) == (200, {"ok": True})
+    assert loaded[unknown] is None
