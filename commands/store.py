@@ -293,6 +293,12 @@ class EventStore(Application[UUID]):
             found[aggregate_id] = current
         return found
 
+    @property
+    def batches_reads(self) -> bool:
+        """Whether ``load_many`` reads several streams in one query (PostgreSQL) rather than
+        one query each (SQLite, where a query is a function call, not a round trip)."""
+        return isinstance(self.recorder, OneTripRecorder)
+
     def _select_after(self, positions: Sequence[tuple[UUID, int]]) -> Sequence[StoredEvent]:
         if not positions:
             return []

@@ -120,11 +120,16 @@ class CommandRunner:
         ``preload``: aggregates the command is sure to read (an account and its ledger), loaded
         with the Idempotency-Key's record in one query rather than one query each.
         """
+        if not self.store.batches_reads:
+            preload = ()  # one query per stream either way: load each when the command asks
         loaded: dict[UUID, object | None] = {}
-        if idempotency is not None:
+        if idempotency is not None and preload:
             record_id = IdempotencyRecord.id_for(idempotency.scope, idempotency.key)
             loaded = self.store.load_many(preload, unsnapshotted=[record_id])
             if (first := self._replay(idempotency, loaded.pop(record_id))) is not None:
+                return first
+        elif idempotency is not None:
+            if (first := self.recorded(idempotency)) is not None:
                 return first
         elif preload:
             loaded = self.store.load_many(preload)
