@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from uuid import uuid4
 
 import pytest
+from eventsourcing.persistence import IntegrityError
 
 from domain.account import Account
 from domain.idempotency import IdempotencyRecord
@@ -77,3 +79,38 @@ def test_unsnapshotted_streams_come_from_their_events(podium: Podium) -> None:
     assert isinstance(found, IdempotencyRecord)
     assert (found.status, found.body) == (200, {"ok": True})
     assert loaded[unknown] is None
+
+
+def test_saves_racing_on_many_threads_each_land_once_or_conflict(podium: Podium) -> None:
+    """Threads saving at once: every save of a new aggregate lands with its own notification
+    id; of saves of the same next version exactly one lands and the others are version
+    conflicts; nothing else is appended."""
+    store = podium.store
+    contested = IdempotencyRecord("race", "contested", "fp", 200, {})
+    store.save(contested)
+    head = store.recorder.max_notification_id() or 0
+
+    def save(n: int) -> list[int] | str:
+        if n % 10 == 0:  # every tenth save changes the contested record: one version, many tries
+            rival: IdempotencyRecord = store.repository.get(contested.id)
+            rival.trigger_event(IdempotencyRecord.Event)
+            try:
+                store.save(rival)
+            except IntegrityError:
+                return "conflict"
+            return "won"
+        record = IdempotencyRecord("race", f"key-{n}", "fp", 200, {"n": n})
+        return [recording.notification.id for recording in store.save(record)]
+
+    with ThreadPoolExecutor(8) as pool:
+        outcomes = list(pool.map(save, range(200)))
+    contests = [o for o in outcomes if isinstance(o, str)]
+    landed = [ids for ids in outcomes if isinstance(ids, list)]
+    assert contests.count("won") >= 1
+    assert len(contests) == 20
+    assert all(len(ids) == 1 for ids in landed)
+    notification_ids = sorted(i for ids in landed for i in ids)
+    assert len(set(notification_ids)) == 180
+    log = store.recorder.select_notifications(head, 1000, inclusive_of_start=False)
+    assert len(log) == 180 + contests.count("won")
+    assert store.repository.get(contested.id).version == 1 + contests.count("won")
