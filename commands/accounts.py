@@ -159,7 +159,7 @@ class Accounts:
 
     def _load(self, cls: type[A], aggregate_id: UUID) -> A:
         try:
-            aggregate: object = self.runner.store.repository.get(aggregate_id)
+            aggregate: object = self.runner.store.load(aggregate_id)
         except AggregateNotFoundError:
             aggregate = None
         if not isinstance(aggregate, cls):

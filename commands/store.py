@@ -11,16 +11,15 @@ why and what was measured (``python -m bench``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from copy import deepcopy
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
     ProcessingEvent,
-    project_aggregate,
 )
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import ApplicationRecorder, Recording, StoredEvent, Transcoder
@@ -29,6 +28,17 @@ from eventsourcing.postgres import PostgresFactory
 from commands.postgres_recorder import OneTripRecorder
 from domain.account import Account
 from domain.ledger import Ledger
+
+A = TypeVar("A", bound=Aggregate)
+
+
+def replay(aggregate: A | None, events: Iterable[Any]) -> A | None:
+    """The library's ``project_aggregate`` without its per-event assertion: an isinstance check
+    against a runtime Protocol, ~30 us an event on Python 3.11, several times what applying the
+    event costs. Every Podium event is an eventsourcing aggregate event, with ``mutate``."""
+    for event in events:
+        aggregate = event.mutate(aggregate)
+    return aggregate
 
 
 class EventStore(Application[UUID]):
@@ -78,7 +88,7 @@ class EventStore(Application[UUID]):
         """An aggregate of a kind that is never snapshotted, from its events alone; None if it
         has none. One query, where ``repository.get`` looks for a snapshot first: for lookups
         that mostly find nothing (an Idempotency-Key seen for the first time) that is half."""
-        aggregate: object | None = project_aggregate(None, self.events.get(aggregate_id))
+        aggregate: object | None = replay(None, self.events.get(aggregate_id))
         return aggregate
 
     def load_many(
@@ -111,11 +121,11 @@ class EventStore(Application[UUID]):
             event = self.mapper.to_domain_event(stored)
             new_events.setdefault(event.originator_id, []).append(event)
         for aggregate_id in unsnapshotted:
-            found[aggregate_id] = project_aggregate(None, new_events.get(aggregate_id, ()))
+            found[aggregate_id] = replay(None, new_events.get(aggregate_id, ()))
         for aggregate_id, hit in cached.items():
             current: Aggregate | None = deepcopy(hit)
             if aggregate_id in new_events:
-                current = project_aggregate(current, new_events[aggregate_id])
+                current = replay(current, new_events[aggregate_id])
                 if cache is not None and current is not None:
                     cache.put(aggregate_id, deepcopy(current))
             found[aggregate_id] = current
@@ -139,12 +149,17 @@ class EventStore(Application[UUID]):
             events.extend(self.recorder.select_events(aggregate_id, gt=after))
         return events
 
+    def load(self, aggregate_id: UUID) -> Aggregate:
+        """``repository.get``, replaying events with ``replay``; AggregateNotFoundError if none."""
+        projector: Any = replay  # the library's generics cannot name "any aggregate class"
+        aggregate: Aggregate = self.repository.get(aggregate_id, projector_func=projector)
+        return aggregate
+
     def _get_or_none(self, aggregate_id: UUID) -> object | None:
         try:
-            aggregate: object = self.repository.get(aggregate_id)
+            return self.load(aggregate_id)
         except AggregateNotFoundError:
             return None
-        return aggregate
 
     def has_events(self, aggregate_id: UUID) -> bool:
         """Whether anything was ever recorded for ``aggregate_id``: one query, nothing decoded

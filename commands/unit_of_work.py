@@ -77,7 +77,7 @@ class UnitOfWork:
             aggregate = self._touched[aggregate_id] = loaded
         else:
             try:
-                aggregate = self.store.repository.get(aggregate_id)
+                aggregate = self.store.load(aggregate_id)
             except AggregateNotFoundError:
                 return None
             self._touched[aggregate_id] = aggregate
