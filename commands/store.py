@@ -79,10 +79,29 @@ class EventStore(Application[UUID]):
                 processing_event.collect_events(obj)
         processing_event.saved_kwargs.update(kwargs)
         recordings = self._record(processing_event)
+        self._remember(processing_event)
         self._take_snapshots(processing_event)
         self._notify(recordings)
         self.notify(processing_event.events)  # deprecated in the library, still called by it
         return recordings
+
+    def _remember(self, processing_event: ProcessingEvent[UUID]) -> None:
+        """Put a copy of each saved aggregate the cache already holds into it, so the next
+        command that loads it has nothing to replay (its query for other writers' events still
+        runs). A copy, because the caller keeps its object: what it changes next, or a result
+        that shares a list with it, must never reach the cache. Aggregates the cache does not
+        hold (a new idempotency record, a queued mail) stay out of it."""
+        cache = self.repository.cache
+        if cache is None:
+            return
+        for aggregate_id in {event.originator_id for event in processing_event.events}:
+            try:
+                cache.get(aggregate_id)
+            except KeyError:
+                continue
+            saved = processing_event.aggregates.get(aggregate_id)
+            if isinstance(saved, Aggregate):
+                cache.put(aggregate_id, deepcopy(saved))
 
     def get_unsnapshotted(self, aggregate_id: UUID) -> object | None:
         """An aggregate of a kind that is never snapshotted, from its events alone; None if it

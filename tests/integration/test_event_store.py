@@ -12,12 +12,14 @@ from eventsourcing.persistence import IntegrityError
 from domain.account import Account
 from domain.idempotency import IdempotencyRecord
 from domain.ledger import Ledger
+from domain.money import Money
 from podium.bootstrap import Podium, bootstrap
 from podium.clock import ManualClock
 from podium.passwords import FastTestHasher
 from podium.payments import SandboxGateway
 from podium.settings import Settings
 from tests.integration.scenario import paying_account
+from tests.unit.factories import START
 
 
 @pytest.fixture
@@ -114,3 +116,25 @@ def test_saves_racing_on_many_threads_each_land_once_or_conflict(podium: Podium)
     log = store.recorder.select_notifications(head, 1000, inclusive_of_start=False)
     assert len(log) == 180 + contests.count("won")
     assert store.repository.get(contested.id).version == 1 + contests.count("won")
+
+
+def test_a_saved_aggregate_is_cached_as_a_copy_at_its_new_version(podium: Podium) -> None:
+    """After a save the cache holds a copy of what was saved: the next load has nothing to
+    replay, and changing the saved object afterwards does not change the cache."""
+    account_id = paying_account(podium, "cached@example.com")
+    ledger_id = Ledger.id_for(account_id)
+    podium.store.load_many([ledger_id])  # the ledger is in the cache from here on
+    ledger = podium.store.load(ledger_id)
+    assert isinstance(ledger, Ledger)
+    ledger.record("top_up", Money(500), "test", "ref", START)
+    podium.store.save(ledger)
+    cache = podium.store.repository.cache
+    assert cache is not None
+    cached = cache.get(ledger_id)
+    assert isinstance(cached, Ledger)
+    assert cached is not ledger
+    assert (cached.version, cached.balance) == (ledger.version, ledger.balance)
+    ledger.record("top_up", Money(700), "not saved", "ref-2", START)
+    reloaded = podium.store.load_many([ledger_id])[ledger_id]
+    assert isinstance(reloaded, Ledger)
+    assert reloaded.balance == cached.balance
