@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 from uuid import UUID
@@ -199,3 +199,29 @@ def renew_at(podium: Podium, clock: ManualClock, account_id: str, moment: dateti
 
 def period_end(client: TestClient, caller: Caller) -> datetime:
     return datetime.fromisoformat(str(account(client, caller)["period_end"]))
+
+
+# ---- billing: the clock starts at 2026-10-15 09:00 UTC, a 31-day period --------------------
+
+PERIOD_START = date(2026, 10, 15)
+PERIOD_END = datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
+
+
+def monthly_price(client: TestClient, plan_id: str) -> int:
+    plans = expect(client.get("/plans"), 200)["plans"]
+    return int(next(plan["monthly_price"] for plan in plans if plan["id"] == plan_id))
+
+
+def prorated(amount: int, today: date) -> int:
+    """``amount`` for the whole days from ``today`` to the period's end, out of its 31 days."""
+    days_left = (PERIOD_END.date() - today).days
+    return round_half_up(amount * days_left, (PERIOD_END.date() - PERIOD_START).days)
+
+
+def money_moves(entries: list[Json]) -> list[tuple[str, int]]:
+    """(kind, amount) of ledger entries, oldest first."""
+    return [(entry["kind"], entry["amount"]) for entry in reversed(entries)]
+
+
+def post(client: TestClient, caller: Caller, path: str, body: Json | None = None) -> Json:
+    return expect(client.post(path, json=body, headers=caller.headers), 200)

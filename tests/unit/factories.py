@@ -72,3 +72,24 @@ def load(store: EventStore, cls: type[A], aggregate_id: UUID) -> A:
     loaded: Any = store.repository.get(aggregate_id)
     assert isinstance(loaded, cls), f"expected a {cls.__name__}, got {loaded!r}"
     return loaded
+
+
+def past_due_account() -> Account:
+    account = paid_account()
+    account.record_payment_outcome(False, START)
+    account.collect_events()
+    return account
+
+
+def cancelled_account() -> Account:
+    account = paid_account()
+    account.cancel(START)
+    account.collect_events()
+    return account
+
+
+def closed_account() -> Account:
+    account = trial_account()
+    account.cancel(START)
+    account.collect_events()
+    return account
