@@ -139,32 +139,16 @@ class OneTripRecorder(PostgresApplicationRecorder):
         params.extend(value for value in (gt, lte, limit) if value is not None)
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(statement, params, prepare=True)
-            return [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
-            ]
+            return [_stored_event(row) for row in curs.fetchall()]
 
     @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as the library does
     def select_after(self, positions: Sequence[tuple[UUID, int]]) -> list[StoredEvent]:
         """The events of several streams after a version of each, in one query (an index
-        scan per stream), ordered by stream and version."""
+        scan per stream), each stream's in version order."""
         params = ([position[0] for position in positions], [position[1] for position in positions])
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
             curs.execute(self.select_after_statement, params, prepare=True)
-            return [
-                StoredEvent(
-                    originator_id=row["originator_id"],
-                    originator_version=row["originator_version"],
-                    topic=row["topic"],
-                    state=bytes(row["state"]),
-                )
-                for row in curs.fetchall()
-            ]
+            return [_stored_event(row) for row in curs.fetchall()]
 
     def _select_statement(self, gt: bool, lte: bool, desc: bool, limit: bool) -> str:
         """The library's select_events statement for one combination of its arguments."""
@@ -178,3 +162,12 @@ class OneTripRecorder(PostgresApplicationRecorder):
         if limit:
             statement += SQL(" LIMIT %s")
         return statement.as_string()
+
+
+def _stored_event(row: DictRow) -> StoredEvent:
+    return StoredEvent(
+        originator_id=row["originator_id"],
+        originator_version=row["originator_version"],
+        topic=row["topic"],
+        state=bytes(row["state"]),
+    )
