@@ -5,8 +5,8 @@ several aggregates (an upgrade changes the Account and appends to its Ledger) sa
 transaction. See docs/decisions/0001-one-event-store.md.
 
 On PostgreSQL the events of one save are appended in one round trip, and several streams are
-read in one query (``OneTripRecorder``, commands/postgres_recorder.py); bench/README.md says
-why and what was measured (``python -m bench``).
+read in one query (``OneTripRecorder``, commands/postgres_recorder.py). Why, and what else the
+write path does for speed: docs/decisions/0005-write-path.md; figures: bench/README.md.
 """
 
 from __future__ import annotations
