@@ -83,6 +83,23 @@ class Ledger(CheapCopy, Aggregate):
         previous_hash: str
         hash: str
 
+        def hashed_fields(self) -> dict[str, Any]:
+            """What this entry's hash covers, as it was hashed."""
+            return hashed_fields(
+                self.sequence,
+                self.kind,
+                self.amount,
+                self.currency,
+                self.balance_after,
+                self.description,
+                self.reference,
+                self.at,
+            )
+
+        def recomputed_hash(self) -> str:
+            """The hash its stored fields give; differs from ``hash`` if any was altered."""
+            return entry_hash(self.previous_hash, self.hashed_fields())
+
     @staticmethod
     def create_id(account_id: UUID, currency: str = CURRENCY) -> UUID:
         return Ledger.id_for(account_id)

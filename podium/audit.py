@@ -20,7 +20,7 @@ from typing import Any, TextIO
 from eventsourcing.persistence import ApplicationRecorder
 from eventsourcing.utils import get_topic
 
-from domain.ledger import CREDITS, DEBITS, NEUTRAL, Ledger, entry_hash, genesis_hash, hashed_fields
+from domain.ledger import CREDITS, DEBITS, NEUTRAL, Ledger, genesis_hash
 from projections.projector import Decoder
 from projections.store import ReadStore
 
@@ -147,17 +147,7 @@ class Auditor:
             report.differ(f"{where}: follows entry {tally.entries}")
         if event.previous_hash != tally.last_hash:
             report.differ(f"{where}: previous hash does not match the entry before (chain broken)")
-        fields = hashed_fields(
-            event.sequence,
-            event.kind,
-            event.amount,
-            event.currency,
-            event.balance_after,
-            event.description,
-            event.reference,
-            event.at,
-        )
-        if entry_hash(event.previous_hash, fields) != event.hash:
+        if event.recomputed_hash() != event.hash:
             report.differ(f"{where}: stored fields do not hash to the stored hash (altered)")
         if (
             (event.kind in DEBITS and event.amount > 0)

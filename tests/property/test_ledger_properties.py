@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from domain.errors import InvalidRequestError
-from domain.ledger import CREDITS, DEBITS, NEUTRAL, Ledger, entry_hash, genesis_hash, hashed_fields
+from domain.ledger import CREDITS, DEBITS, NEUTRAL, Ledger, genesis_hash
 from domain.money import Money
 
 AT = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)
@@ -61,17 +61,7 @@ def test_balance_is_the_sum_and_the_chain_verifies(
     for sequence, event in enumerate(events, start=1):
         assert event.sequence == sequence
         assert event.previous_hash == previous
-        fields = hashed_fields(
-            event.sequence,
-            event.kind,
-            event.amount,
-            event.currency,
-            event.balance_after,
-            event.description,
-            event.reference,
-            event.at,
-        )
-        assert entry_hash(previous, fields) == event.hash
+        assert event.recomputed_hash() == event.hash
         previous = event.hash
     assert ledger.last_hash == previous
 

@@ -37,20 +37,6 @@ def recorded(ledger: Ledger) -> list[Ledger.EntryRecorded]:
     return [e for e in ledger.collect_events() if isinstance(e, Ledger.EntryRecorded)]
 
 
-def recomputed_hash(entry: Ledger.EntryRecorded) -> str:
-    fields = hashed_fields(
-        entry.sequence,
-        entry.kind,
-        entry.amount,
-        entry.currency,
-        entry.balance_after,
-        entry.description,
-        entry.reference,
-        entry.at,
-    )
-    return entry_hash(entry.previous_hash, fields)
-
-
 def test_a_new_ledger_is_empty() -> None:
     """Opened: balance zero, no entries, the chain starts at the genesis hash."""
     account_id = uuid4()
@@ -152,7 +138,7 @@ def test_recomputing_the_hash_over_the_hashed_fields_reproduces_it() -> None:
     ledger.record("plan", Money(-7900), "Live 100", "sub", AT)
     ledger.record("card_payment", Money(7900), "Visa", "ch_1", AT)
     for entry in recorded(ledger):
-        assert recomputed_hash(entry) == entry.hash
+        assert entry.recomputed_hash() == entry.hash
 
 
 def test_the_hash_is_sha256_of_previous_hash_and_canonical_json() -> None:
@@ -188,16 +174,7 @@ def test_altering_any_hashed_field_changes_the_hash(field: str, value: object) -
     ledger = new_ledger()
     ledger.record("plan", Money(-7900), "Live 100", "sub", AT)
     [entry] = recorded(ledger)
-    fields = hashed_fields(
-        entry.sequence,
-        entry.kind,
-        entry.amount,
-        entry.currency,
-        entry.balance_after,
-        entry.description,
-        entry.reference,
-        entry.at,
-    )
+    fields = entry.hashed_fields()
     assert entry_hash(entry.previous_hash, fields) == entry.hash
     assert entry_hash(entry.previous_hash, fields | {field: value}) != entry.hash
 
