@@ -41,7 +41,11 @@ def to_utc(starts_at: datetime | None, timezone: str) -> datetime | None:
     if starts_at is None:
         return None
     local = starts_at if starts_at.tzinfo else starts_at.replace(tzinfo=zone)
-    return local.astimezone(ZoneInfo("UTC"))
+    try:
+        return local.astimezone(ZoneInfo("UTC"))
+    except (OverflowError, ValueError):
+        # A wall time at the very edge of the calendar (0001-01-01 in UTC+9) has no UTC instant.
+        raise InvalidRequestError("starts_at is not a representable date and time") from None
 
 
 def owned_room(unit: UnitOfWork, account_id: UUID, room_id: UUID) -> Room:

@@ -24,6 +24,10 @@ from domain.plans import Limits
 
 MEETING_MAX_ATTENDEES = 25
 MIN_DURATION, MAX_DURATION = 5, 24 * 60
+# How far ahead an event may be scheduled. Bounding every accepted instant keeps every value
+# derived from it (the end, reminders, the local wall time in any zone) representable, so no
+# stored event can later make a projection or a report overflow.
+MAX_SCHEDULE_AHEAD = timedelta(days=10 * 366)
 TEXT_LIMITS = {"name": 200, "password": 64, "lobby_description": 2000, "agenda": 5000}
 FIELD_TYPES = frozenset({"text", "textarea", "select", "checkbox", "radio", "phone"})
 MAX_CUSTOM_FIELDS = 20
@@ -120,6 +124,7 @@ class RoomSettings:
 
 def check(settings: RoomSettings, limits: Limits, now: datetime, *, is_new: bool) -> None:
     """Refuse a configuration that breaks a rule, saying which and why."""
+    _check_range(settings, now)
     for name, limit in TEXT_LIMITS.items():
         value = getattr(settings, name) or ""
         if len(value) > limit:
@@ -145,6 +150,16 @@ def check(settings: RoomSettings, limits: Limits, now: datetime, *, is_new: bool
         raise InvalidRequestError("thank_you_page_url must be an http(s) URL")
     _check_form(settings.registration_fields)
     _check_capacity(settings, limits)
+
+
+def _check_range(settings: RoomSettings, now: datetime) -> None:
+    """Every instant and duration within bounds, whatever the kind of room (an on-demand or
+    permanent room may carry a start too, and its end is derived from it)."""
+    if not 0 <= settings.duration_minutes <= MAX_DURATION:
+        raise InvalidRequestError(f"duration must be between 0 and {MAX_DURATION // 60} hours")
+    if settings.starts_at is not None and settings.starts_at > now + MAX_SCHEDULE_AHEAD:
+        years = MAX_SCHEDULE_AHEAD.days // 366
+        raise InvalidRequestError(f"starts_at must be at most {years} years ahead")
 
 
 def _check_form(form: tuple[FormField, ...]) -> None:
