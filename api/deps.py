@@ -11,6 +11,7 @@ import orjson
 from fastapi import Depends, Header, Request
 from fastapi.responses import JSONResponse
 
+from api.consistency import mark_stale, read_your_writes
 from api.errors import problem
 from commands.accounts import Principal
 from commands.errors import AuthenticationError, PermissionDeniedError
@@ -109,14 +110,14 @@ def issue_raw_key(podium: Podium, header: tuple[str, str] | None, scope: str) ->
 
 
 def respond(podium: Podium, result: Result, **extra: object) -> JSONResponse:
-    """A command's result as HTTP; read models are brought up to date first (read-your-writes)."""
-    if podium.settings.project_inline:
-        podium.projector.catch_up()
-    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
+    """A command's result as HTTP, once the read models it changed show it (read-your-writes;
+    any that cannot are named in a header, see ``api.consistency``)."""
+    stale = read_your_writes(podium, result)
+    headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
+    mark_stale(headers, stale)
     if result.status >= 400:
         body = dict(result.body)
         response = problem(result.status, str(body.pop("detail", "")), **body)
-        if headers:
-            response.headers.update(headers)
+        response.headers.update(headers)
         return response
     return JSONResponse({**result.body, **extra}, status_code=result.status, headers=headers)

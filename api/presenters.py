@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
+from api.consistency import STALE_HEADER
 from api.deps import respond
 from commands.unit_of_work import Result
 from podium.bootstrap import Podium
@@ -88,8 +89,8 @@ def room_answer(podium: Podium, result: Result, **extra: object) -> JSONResponse
     answer (which names the room) is returned then.
     """
     response = respond(podium, result, **extra)
-    if result.status >= 400:
-        return response
+    if result.status >= 400 or STALE_HEADER in response.headers:
+        return response  # a stale row would show the room as it was before this write
     row = podium.views.rooms.room(str(result.body["room_id"]))
     if row is None:
         return response

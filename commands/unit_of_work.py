@@ -14,7 +14,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, TypeVar
 from uuid import UUID
@@ -34,11 +34,18 @@ A = TypeVar("A", bound=Aggregate)
 
 @dataclass(frozen=True)
 class Result:
-    """What a command answers: an HTTP-like status and a JSON-ready body."""
+    """What a command answers: an HTTP-like status and a JSON-ready body.
+
+    ``position`` is the notification id of the last event the command appended and ``topics``
+    the topics of what it appended, so an answer can wait for exactly the read models its
+    write changes (None: not known, as for a replayed answer: wait for everything).
+    """
 
     status: int
     body: dict[str, Any]
     replayed: bool = False
+    position: int | None = None
+    topics: frozenset[str] | None = None
 
 
 @dataclass(frozen=True)
@@ -155,14 +162,18 @@ class CommandRunner:
                     )
                 )
             try:
-                self.store.save(*aggregates)
+                recordings = self.store.save(*aggregates)
             except IntegrityError:
                 with self._conflicts_lock:
                     self.conflicts += 1
                 if idempotency is not None and (first := self.recorded(idempotency)) is not None:
                     return first
                 continue
-            return result
+            return replace(
+                result,
+                position=max((r.notification.id for r in recordings), default=0),
+                topics=frozenset(r.notification.topic for r in recordings),
+            )
         raise ConflictError("the account is busy with other changes; please try again")
 
     def recorded(self, idempotency: Idempotency) -> Result | None:

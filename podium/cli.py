@@ -135,7 +135,27 @@ def rebuild(name: Annotated[str | None, typer.Argument()] = None) -> None:
     podium = _podium()
     count = podium.projector.rebuild(name)
     typer.echo(f"rebuilt {name or 'all read models'} from {count} events")
+    failures = podium.projector.failures()
+    for failed, failure in failures.items():
+        typer.echo(f"read model {failed} stopped at {failure.describe()}", err=True)
     podium.close()
+    raise typer.Exit(1 if failures else 0)
+
+
+@app.command()
+def resume(name: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Let a read model stopped at an event it could not apply try again (after a fix)."""
+    podium = _podium()
+    resumed = podium.projector.resume(name)
+    podium.projector.catch_up()
+    failures = podium.projector.failures()
+    for done in resumed:
+        if done not in failures:
+            typer.echo(f"read model {done} resumed and caught up")
+    for failed, failure in failures.items():
+        typer.echo(f"read model {failed} stopped at {failure.describe()}", err=True)
+    podium.close()
+    raise typer.Exit(1 if failures else 0)
 
 
 @app.command()

@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     port: int = 8000
     public_url: str = ""  # links in emails; defaults to http://host:port
     project_inline: bool = True  # run projections in the API process after each command
+    # How long an answer waits for the read models its write changed when another process
+    # projects them (project_inline off); past that it answers anyway and says which are stale.
+    read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025

@@ -1,4 +1,4 @@
-"""Keeping read models up to date from the notification log, exactly once.
+"""Keeping read models up to date from the notification log, exactly once, each on its own.
 
 Each projection has a position (the last notification id it has seen) stored in the same
 database transaction as the rows it writes, so a crash replays nothing twice and skips nothing.
@@ -7,29 +7,49 @@ Catch-up works in batches (one transaction per batch), which is also how a rebui
 Notification ids become visible in commit order (eventsourcing's PostgreSQL recorder locks the
 table on insert; SQLite has one writer), so once a batch has read up to id M, nothing at or below
 M can appear later, and the position may move to M even where no event there was of interest.
+
+An event a projection cannot apply (a bug, or an event no code foresaw) is a *poison* event for
+that projection only: the projection applies everything before it, stops just before it, records
+which event failed and why beside its position, and keeps serving its last good rows. Every other
+projection, and every command, goes on. ``resume`` (or a rebuild) lets it try again once the code
+is fixed. A database that cannot be reached is not a poison event: those errors propagate, and
+the batch is simply retried later.
 """
 
 from __future__ import annotations
 
 import contextlib
+import logging
+import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+import traceback
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
+import psycopg
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from projections.store import Cursor, ReadStore
 
 Decoder = Callable[[Notification], DomainEventProtocol[Any]]
+log = logging.getLogger(__name__)
+
+# The store being unreachable or busy: retry the batch later, never blame the event.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    psycopg.OperationalError,
+    sqlite3.OperationalError,
+)
 
 
 class Projection(Protocol):
     """Turns events into rows of one read model."""
 
     name: str
-    topics: tuple[str, ...]  # the event topics it reads; others are never decoded
+    topics: tuple[str, ...]  # the event topics it reads (empty: all); others are never decoded
     tables: tuple[str, ...]  # what a rebuild empties
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None: ...
@@ -37,6 +57,37 @@ class Projection(Protocol):
 
 class ProjectionRaceError(RuntimeError):
     """Another projector advanced the same projection; this batch was rolled back."""
+
+
+@dataclass(frozen=True)
+class ProjectionFailure:
+    """The event a projection stopped at, and why."""
+
+    notification_id: int
+    event: str  # "<topic> <originator id> v<version>"
+    error: str  # the exception's type and message (the traceback goes to the log)
+    failed_at: str
+
+    def describe(self) -> str:
+        return f"notification {self.notification_id} ({self.event}): {self.error}"
+
+
+@dataclass(frozen=True)
+class ProjectionState:
+    """Where one projection is: its position and, if it stopped at a poison event, the failure."""
+
+    name: str
+    position: int
+    failure: ProjectionFailure | None = None
+
+
+class _Poisoned(Exception):
+    """Raised inside a batch to roll it back when one event cannot be applied."""
+
+    def __init__(self, notification: Notification, error: Exception) -> None:
+        super().__init__(str(error))
+        self.notification = notification
+        self.error = error
 
 
 class Projector:
@@ -55,46 +106,155 @@ class Projector:
         self.store = store
         self.projections = list(projections)
         self.batch_size = batch_size
-        self._lock = threading.Lock()
+        # One lock per projection: commands that touch different read models never queue on
+        # each other's catch-up.
+        self._locks = {p.name: threading.Lock() for p in self.projections}
+
+    # -- reading where projections are ------------------------------------------------------
+
+    def states(self) -> dict[str, ProjectionState]:
+        """Every projection's position and failure, in one query."""
+        rows = self.store.query(
+            "SELECT name, position, failed_notification_id, failed_event, failed_error, "
+            "failed_at FROM projection_positions"
+        )
+        by_name = {str(row["name"]): row for row in rows}
+        states = {}
+        for projection in self.projections:
+            row = by_name.get(projection.name)
+            if row is None:
+                states[projection.name] = ProjectionState(projection.name, 0)
+                continue
+            failure = None
+            if row["failed_notification_id"] is not None:
+                failure = ProjectionFailure(
+                    int(row["failed_notification_id"]),
+                    str(row["failed_event"]),
+                    str(row["failed_error"]),
+                    str(row["failed_at"]),
+                )
+            states[projection.name] = ProjectionState(
+                projection.name, int(row["position"]), failure
+            )
+        return states
 
     def position(self, name: str) -> int:
-        rows = self.store.query(
-            "SELECT position FROM projection_positions WHERE name = %s", (name,)
-        )
-        return int(rows[0]["position"]) if rows else 0
+        return self.states()[name].position
 
-    def catch_up(self) -> int:
-        """Apply everything appended so far to every projection; return how many events."""
-        with self._lock:
-            return sum(self._catch_up(projection) for projection in self.projections)
+    def failures(self) -> dict[str, ProjectionFailure]:
+        return {n: s.failure for n, s in self.states().items() if s.failure is not None}
 
-    def _catch_up(self, projection: Projection) -> int:
+    def affected_by(self, topics: Collection[str] | None) -> list[Projection]:
+        """The projections that read any of ``topics`` (all of them for None)."""
+        if topics is None:
+            return list(self.projections)
+        wanted = set(topics)
+        return [p for p in self.projections if not p.topics or not wanted.isdisjoint(p.topics)]
+
+    # -- catching up -----------------------------------------------------------------------
+
+    def catch_up(self, until: int | None = None, topics: Collection[str] | None = None) -> int:
+        """Apply what was appended (up to notification ``until``, else everything so far) to
+        every healthy projection that reads ``topics`` (else to all); return how many events.
+
+        When every chosen projection is already there, this costs one query.
+        """
+        head = until if until is not None else (self.recorder.max_notification_id() or 0)
+        return self._catch_up_behind(self.affected_by(topics), self.states(), head)
+
+    def _catch_up_behind(
+        self, chosen: Sequence[Projection], states: dict[str, ProjectionState], head: int
+    ) -> int:
+        applied = 0
+        for projection in chosen:
+            state = states[projection.name]
+            if state.failure is None and state.position < head:
+                with self._locks[projection.name]:
+                    applied += self._catch_up(projection, head)
+        return applied
+
+    def _catch_up(self, projection: Projection, head: int) -> int:
         applied = 0
         while True:
-            head = self.recorder.max_notification_id() or 0
-            if self.position(projection.name) >= head:
-                return applied
-            with self.store.transaction() as cursor:
-                # The position is read and locked inside the transaction that moves it, so a
-                # rival projector waits for this batch and then starts after it.
-                start = self._lock_position(cursor, projection.name)
-                if start >= head:
-                    return applied
-                notifications = self.recorder.select_notifications(
-                    start,
-                    self.batch_size,
-                    stop=head,
-                    topics=projection.topics,
-                    inclusive_of_start=False,
-                )
-                # A short batch saw everything up to ``head``; a full one only to its last id.
-                end = notifications[-1].id if len(notifications) == self.batch_size else head
-                for notification in notifications:
-                    projection.apply(cursor, self.decode(notification), notification.id)
-                self._advance(cursor, projection.name, start, end)
+            try:
+                with self.store.transaction() as cursor:
+                    # The position is read and locked inside the transaction that moves it, so
+                    # a rival projector waits for this batch and then starts after it.
+                    start, failed = self._lock_position(cursor, projection.name)
+                    if start >= head or failed:
+                        return applied
+                    notifications = self.recorder.select_notifications(
+                        start,
+                        self.batch_size,
+                        stop=head,
+                        topics=projection.topics,
+                        inclusive_of_start=False,
+                    )
+                    # A short batch saw everything up to ``head``; a full one only to its last.
+                    full = len(notifications) == self.batch_size
+                    end = notifications[-1].id if full else head
+                    self._apply(projection, cursor, notifications)
+                    self._advance(cursor, projection.name, start, end)
+            except _Poisoned as poisoned:
+                return applied + self._stop_at(projection, poisoned)
             applied += len(notifications)
+            if end >= head:
+                return applied
 
-    def _lock_position(self, cursor: Cursor, name: str) -> int:
+    def _apply(
+        self, projection: Projection, cursor: Cursor, notifications: Sequence[Notification]
+    ) -> None:
+        for notification in notifications:
+            try:
+                projection.apply(cursor, self.decode(notification), notification.id)
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:
+                raise _Poisoned(notification, error) from error
+
+    def _stop_at(self, projection: Projection, poisoned: _Poisoned) -> int:
+        """Apply what came before the poison event, stop just before it and record why."""
+        bad = poisoned.notification
+        log.error(
+            "projection %s stopped at notification %s (%s): %s",
+            projection.name,
+            bad.id,
+            bad.topic,
+            "".join(traceback.format_exception(poisoned.error)),
+        )
+        with self.store.transaction() as cursor:
+            start, failed = self._lock_position(cursor, projection.name)
+            if failed or start >= bad.id:
+                return 0  # a rival projector recorded it first
+            before = self.recorder.select_notifications(
+                start,
+                self.batch_size,  # all of them: they were in the batch that failed
+                stop=bad.id - 1,
+                topics=projection.topics,
+                inclusive_of_start=False,
+            )
+            self._apply(projection, cursor, before)
+            self._advance(cursor, projection.name, start, bad.id - 1)
+            failure = ProjectionFailure(
+                bad.id,
+                f"{bad.topic} {bad.originator_id} v{bad.originator_version}",
+                f"{type(poisoned.error).__name__}: {poisoned.error}"[:2000],
+                datetime.now(UTC).isoformat(),
+            )
+            cursor.execute(
+                "UPDATE projection_positions SET failed_notification_id = %s, "
+                "failed_event = %s, failed_error = %s, failed_at = %s WHERE name = %s",
+                (
+                    failure.notification_id,
+                    failure.event,
+                    failure.error,
+                    failure.failed_at,
+                    projection.name,
+                ),
+            )
+        return len(before)
+
+    def _lock_position(self, cursor: Cursor, name: str) -> tuple[int, bool]:
         cursor.execute(
             "INSERT INTO projection_positions (name, position) VALUES (%s, 0) "
             "ON CONFLICT (name) DO NOTHING",
@@ -102,11 +262,14 @@ class Projector:
         )
         lock = " FOR UPDATE" if self.store.dialect == "postgres" else ""  # SQLite: one writer
         cursor.execute(
-            f"SELECT position FROM projection_positions WHERE name = %s{lock}",  # noqa: S608
+            "SELECT position, failed_notification_id FROM projection_positions "  # noqa: S608
+            f"WHERE name = %s{lock}",
             (name,),
         )
         row = cursor.fetchone()
-        return int(row["position"]) if row else 0
+        if row is None:
+            return 0, False
+        return int(row["position"]), row["failed_notification_id"] is not None
 
     @staticmethod
     def _advance(cursor: Cursor, name: str, start: int, end: int) -> None:
@@ -117,20 +280,47 @@ class Projector:
         if cursor.rowcount != 1:
             raise ProjectionRaceError(f"{name} was advanced by another projector")
 
-    def rebuild(self, name: str | None = None) -> int:
-        """Empty the read model(s) and project the whole log again."""
+    # -- recovering ------------------------------------------------------------------------
+
+    def _chosen(self, name: str | None) -> list[Projection]:
         chosen = [p for p in self.projections if name in (None, p.name)]
         if not chosen:
             raise LookupError(f"no projection named {name!r}")
-        with self._lock:
-            for projection in chosen:
+        return chosen
+
+    def resume(self, name: str | None = None) -> list[str]:
+        """Let stopped projections try their poison event again (after a fix); return which."""
+        resumed = []
+        for projection in self._chosen(name):
+            with self.store.transaction() as cursor:
+                cursor.execute(
+                    "UPDATE projection_positions SET failed_notification_id = NULL, "
+                    "failed_event = NULL, failed_error = NULL, failed_at = NULL "
+                    "WHERE name = %s AND failed_notification_id IS NOT NULL",
+                    (projection.name,),
+                )
+                if cursor.rowcount:
+                    resumed.append(projection.name)
+        return resumed
+
+    def rebuild(self, name: str | None = None) -> int:
+        """Empty the read model(s) and project the whole log again (a rebuild also forgets a
+        recorded failure; if the event still cannot be applied, it is recorded again)."""
+        chosen = self._chosen(name)
+        head = self.recorder.max_notification_id() or 0
+        applied = 0
+        for projection in chosen:
+            with self._locks[projection.name]:
                 with self.store.transaction() as cursor:
                     for table in projection.tables:
                         cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names are ours
                     cursor.execute(
                         "DELETE FROM projection_positions WHERE name = %s", (projection.name,)
                     )
-            return sum(self._catch_up(projection) for projection in chosen)
+                applied += self._catch_up(projection, head)
+        return applied
+
+    # -- following and waiting -------------------------------------------------------------
 
     def run_forever(self, stop: threading.Event, interval: float = 0.05) -> None:
         """Poll the log until ``stop`` is set (SQLite's recorder offers no subscription)."""
@@ -140,10 +330,36 @@ class Projector:
                 self.catch_up()
             stop.wait(interval)
 
-    def wait_for(self, position: int, timeout: float = 10.0) -> None:
-        """Block until every projection has seen ``position`` (a notification id)."""
+    def wait_for(
+        self,
+        position: int,
+        topics: Collection[str] | None = None,
+        timeout: float = 10.0,
+        *,
+        catch_up: bool = True,
+    ) -> list[str]:
+        """Wait until every projection reading ``topics`` has seen notification ``position``;
+        with ``catch_up`` this thread does the work, else another process is relied on.
+
+        Returns the names of the projections that did not get there: stopped at a poison event,
+        or still behind when ``timeout`` ran out. Never raises for either.
+        """
+        chosen = self.affected_by(topics)
         deadline = time.monotonic() + timeout
-        while any(self.position(p.name) < position for p in self.projections):
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"projections did not reach notification {position}")
-            self.catch_up()
+        pause = 0.002
+        while True:
+            states = self.states()  # when nothing is new, this one query is all it costs
+            behind = [
+                p
+                for p in chosen
+                if states[p.name].failure is None and states[p.name].position < position
+            ]
+            if not behind or time.monotonic() >= deadline:
+                stale = [p.name for p in chosen if states[p.name].failure is not None]
+                return sorted(stale + [p.name for p in behind])
+            if catch_up:
+                with contextlib.suppress(ProjectionRaceError):
+                    self._catch_up_behind(behind, states, position)
+            else:
+                time.sleep(pause)  # another process is projecting; ask again shortly
+                pause = min(pause * 2, 0.05)

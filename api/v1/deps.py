@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
+import logging
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import Depends, Request
 
+from api.consistency import read_your_writes
 from api.deps import IdempotencyHeader, PodiumDep, principal_scope, scoped
 from api.v1.errors import V1Error
 from api.v1.fields import Params
@@ -16,7 +17,8 @@ from commands.accounts import Principal
 from commands.errors import AuthenticationError
 from commands.unit_of_work import Idempotency, Result
 from podium.bootstrap import Podium
-from projections.projector import ProjectionRaceError
+
+log = logging.getLogger(__name__)
 
 
 async def wire_params(request: Request) -> Params:
@@ -62,16 +64,18 @@ def room_uuid(row: dict[str, Any]) -> UUID:
 
 
 def settle(podium: Podium, result: Result) -> Result:
-    """Bring the read models up to date after a command, so the answer shows the write.
+    """Bring the read models the command changed up to its write, so the answer shows it
+    (``api.consistency``: the same rule as the panel's).
 
-    A command's error result (a declined payment) is raised in ClickMeeting's shape.
+    A command's error result (a declined payment) is raised in ClickMeeting's shape. A read
+    model that cannot show the write is logged, not raised: the write was accepted, and an error
+    would make a ClickMeeting client repeat it; the answer then says what the command knows.
     """
     if result.status >= 400:
         raise V1Error(422, str(result.body.get("detail") or result.body.get("title") or "refused"))
-    head = podium.store.recorder.max_notification_id() or 0
-    for _ in range(5):
-        # Another projector may move a position under us; catching up again resolves it.
-        with contextlib.suppress(ProjectionRaceError):
-            podium.projector.wait_for(head)
-            break
+    stale = read_your_writes(podium, result)
+    if stale:
+        log.warning(
+            "answering with stale read models %s after notification %s", stale, result.position
+        )
     return result

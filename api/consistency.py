@@ -1,0 +1,38 @@
+"""Read-your-writes: an answer waits for the read models its command changed, and no more.
+
+One rule for the panel and /v1: after a command, each projection that reads any topic the
+command appended is brought up to the command's own notification id (in this process when
+projections run inline, else by waiting, bounded, for the projector process). A projection
+stopped at a poison event, or still behind when the wait runs out, is named in the answer's
+``Podium-Stale-Read-Models`` header instead of failing the request: the write itself was
+accepted and is safe in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+
+from commands.unit_of_work import Result
+from podium.bootstrap import Podium
+
+STALE_HEADER = "Podium-Stale-Read-Models"
+
+
+def read_your_writes(podium: Podium, result: Result) -> list[str]:
+    """Bring the read models ``result`` changed up to its write; return those that are not."""
+    if result.position == 0 or (result.topics is not None and not result.topics):
+        return []  # the command appended nothing
+    position = result.position
+    if position is None:  # a replayed answer: its write is somewhere before the head
+        position = podium.store.recorder.max_notification_id() or 0
+    return podium.projector.wait_for(
+        position,
+        result.topics,
+        podium.settings.read_your_writes_timeout,
+        catch_up=podium.settings.project_inline,
+    )
+
+
+def mark_stale(headers: MutableMapping[str, str], stale: list[str]) -> None:
+    if stale:
+        headers[STALE_HEADER] = ", ".join(stale)
