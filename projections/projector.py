@@ -325,9 +325,15 @@ class Projector:
     def run_forever(self, stop: threading.Event, interval: float = 0.05) -> None:
         """Poll the log until ``stop`` is set (SQLite's recorder offers no subscription)."""
         while not stop.is_set():
-            # Another projector may have done this batch; we catch up from its position.
-            with contextlib.suppress(ProjectionRaceError):
+            try:
                 self.catch_up()
+            except ProjectionRaceError:
+                pass  # another projector did this batch; we catch up from its position
+            except Exception:
+                # The store is unreachable or busy (poison events never get here): the thread
+                # must outlive it, or read models would silently stop until a restart.
+                log.exception("projector could not catch up; trying again")
+                stop.wait(min(interval * 20, 1.0))
             stop.wait(interval)
 
     def wait_for(

@@ -127,3 +127,28 @@ def test_a_batch_memo_lasts_one_transaction(podium: Podium) -> None:
         assert memo.of(first) == {"ledger": "account"}
     with podium.read_store.transaction() as second:
         assert memo.of(second) == {}
+
+
+def test_the_background_projector_outlives_a_store_error(podium: Podium) -> None:
+    """An error reaching the store is logged and retried; the polling thread keeps going."""
+    calls: list[int] = []
+    real = podium.projector.catch_up
+    done = threading.Event()
+
+    def failing_then_real(*args: Any, **kwargs: Any) -> int:
+        calls.append(1)
+        if len(calls) <= 2:
+            raise OSError("the store went away")
+        done.set()
+        return real(*args, **kwargs)
+
+    podium.projector.catch_up = failing_then_real  # type: ignore[method-assign]
+    stop = threading.Event()
+    thread = threading.Thread(target=podium.projector.run_forever, args=(stop, 0.001))
+    thread.start()
+    try:
+        assert done.wait(10), "the projector thread stopped after the error"
+    finally:
+        stop.set()
+        thread.join(10)
+    assert len(calls) >= 3
