@@ -18,7 +18,7 @@ from commands.errors import AuthenticationError, PermissionDeniedError
 from commands.tokens import API_KEY_PREFIX, new_api_key
 from commands.unit_of_work import Idempotency, Result
 from domain.errors import InvalidRequestError
-from domain.login import Role
+from domain.login import Role, has_billing_rights
 from podium.bootstrap import Podium
 
 MAX_IDEMPOTENCY_KEY = 255
@@ -61,6 +61,22 @@ def account_owner(who: CurrentPrincipal) -> Principal:
 AccountOwner = Annotated[Principal, Depends(account_owner)]
 
 
+def billing_access(who: CurrentPrincipal) -> Principal:
+    """Every billing read and write: payment method, plan changes, funds, add-ons, packages,
+    transactions. The rule (``domain.login.has_billing_rights``) and the whole role matrix:
+    docs/roles.md."""
+    if who.role == Role.SUBACCOUNT:
+        raise PermissionDeniedError("a subaccount is billed through its parent account")
+    if not has_billing_rights(who.role):
+        raise PermissionDeniedError(
+            "billing is the account owner's: a member has no billing rights"
+        )
+    return who
+
+
+BillingAccess = Annotated[Principal, Depends(billing_access)]
+
+
 async def _fingerprint(request: Request) -> str:
     """What makes two requests the same one: method, path and body (JSON compared by value,
     so a retry that orders its keys differently is still the same request)."""
@@ -69,7 +85,11 @@ async def _fingerprint(request: Request) -> str:
         # Not JSON after all: then the raw bytes identify it.
         with contextlib.suppress(orjson.JSONDecodeError):
             body = orjson.dumps(orjson.loads(body), option=orjson.OPT_SORT_KEYS)
-    return hashlib.sha256(request.method.encode() + request.url.path.encode() + body).hexdigest()
+    # Keyed with the server secret: the fingerprint is stored, and a body can hold a password
+    # or a card number, which a plain hash would let anyone holding the log guess back.
+    secret = get_podium(request).settings.secret.encode()
+    message = request.method.encode() + request.url.path.encode() + body
+    return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
 async def idempotency(

@@ -64,7 +64,9 @@ class Billing:
 
         def command(unit: UnitOfWork) -> Result:
             account = unit.get(Account, account_id, "account")
-            account.set_payment_method(method.kind, method.token, method.label, unit.now)
+            account.set_payment_method(
+                method.kind, method.token, method.label, unit.now, method.last4, method.brand
+            )
             return Result(200, {"kind": method.kind, "label": method.label})
 
         return self.runner.run(command, idem, (account_id,))

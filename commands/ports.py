@@ -21,11 +21,18 @@ class PasswordHasher(Protocol):
 
 @dataclass(frozen=True)
 class PaymentMethod:
-    """A gateway's token for a card or a PayPal account, and a label safe to show."""
+    """A gateway's token for a card or a PayPal account, and what is safe to show of it.
+
+    The token is opaque: the gateway made it up and keeps what it stands for; nothing of the
+    card number can be recovered from it. ``last4`` and ``brand`` are all Podium knows of a card
+    (both "" for PayPal).
+    """
 
     kind: str  # "card" or "paypal"
     token: str
     label: str
+    last4: str = ""
+    brand: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,7 +52,11 @@ class PaymentGateway(Protocol):
     """
 
     def register(self, kind: str, details: dict[str, str]) -> PaymentMethod:
-        """Validate card or PayPal details and return a token (InvalidRequestError if bad)."""
+        """Validate card or PayPal details and tokenize them (InvalidRequestError if bad).
+
+        The card number goes to the gateway and no further: the answer carries an opaque token,
+        the last four digits and the brand, and only those may be stored.
+        """
         ...
 
     def charge(

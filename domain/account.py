@@ -17,6 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.cards import mask_card_numbers, scrub_token
 from domain.charges import Charge, check_add_on, effective_limits, period_charges
 from domain.copying import CheapCopy
 from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
@@ -52,10 +53,12 @@ PAYING = frozenset({Status.ACTIVE, Status.PAST_DUE})
 class Account(CheapCopy, Aggregate):
     """One customer of Podium and its subscription.
 
-    Snapshot state version 2 added ``anchor_day`` and typed enums; older snapshots are upcast.
+    Snapshot state version 2 added ``anchor_day`` and typed enums; version 3 took the card
+    number out of the payment method's token and added its last4 and brand. Older snapshots
+    are upcast.
     """
 
-    class_version = 2
+    class_version = 3
 
     @staticmethod
     def upcast_v1_v2(state: dict[str, Any]) -> None:
@@ -65,6 +68,20 @@ class Account(CheapCopy, Aggregate):
         for name in ("cycle", "scheduled_cycle"):
             if state.get(name) is not None:
                 state[name] = BillingCycle(state[name])
+
+    @staticmethod
+    def upcast_v2_v3(state: dict[str, Any]) -> None:
+        method = state.get("payment_method")
+        if method is not None:
+            token, last4, brand = scrub_token(method["token"])
+            label = mask_card_numbers(method["label"])
+            state["payment_method"] = {
+                **method,
+                "token": token,
+                "label": label,
+                "last4": last4,
+                "brand": brand,
+            }
 
     class Opened(Aggregate.Created):
         """Version 2 added ``nonprofit``; version-1 accounts were never nonprofit."""
@@ -100,7 +117,8 @@ class Account(CheapCopy, Aggregate):
         self.subaccounts: dict[str, int] = {}  # subaccount id -> package size
         self.cancelling_subaccounts: list[str] = []
         self.ends_at: datetime | None = None
-        self.payment_method: dict[str, str] | None = None  # kind, token, label (never a number)
+        # kind, token, label, last4, brand: never a card number
+        self.payment_method: dict[str, str] | None = None
 
     # ---- reading -------------------------------------------------------------------------
 
@@ -132,13 +150,41 @@ class Account(CheapCopy, Aggregate):
         }
         return period_charges(plan, cycle, nonprofit=self.nonprofit, **owned)
 
-    def set_payment_method(self, kind: str, token: str, label: str, at: datetime) -> None:
-        """Keep the gateway's token for a card or PayPal account; charges go to it."""
-        self._payment_method_set(kind, token, label, at)
+    def set_payment_method(
+        self, kind: str, token: str, label: str, at: datetime, last4: str = "", brand: str = ""
+    ) -> None:
+        """Keep the gateway's token for a card or PayPal account; charges go to it. What is
+        kept of a card is the token, its last four digits and brand: never its number."""
+        self._payment_method_set(kind, token, label, last4, brand, at)
 
-    @event("PaymentMethodSet")
-    def _payment_method_set(self, kind: str, token: str, label: str, at: datetime) -> None:
-        self.payment_method = {"kind": kind, "token": token, "label": label}
+    class PaymentMethodSet(Aggregate.Event):
+        """Version 2 added ``last4`` and ``brand``; version-1 tokens of the sandbox gateway
+        embedded the card number (``sandbox_card_4242...``), so the upcaster takes it out."""
+
+        class_version = 2
+        kind: str
+        token: str
+        label: str
+        last4: str
+        brand: str
+        at: datetime
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["token"], state["last4"], state["brand"] = scrub_token(state["token"])
+            state["label"] = mask_card_numbers(state["label"])
+
+    @event(PaymentMethodSet)
+    def _payment_method_set(
+        self, kind: str, token: str, label: str, last4: str, brand: str, at: datetime
+    ) -> None:
+        self.payment_method = {
+            "kind": kind,
+            "token": token,
+            "label": label,
+            "last4": last4,
+            "brand": brand,
+        }
 
     # ---- the subscription ----------------------------------------------------------------
 

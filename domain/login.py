@@ -26,6 +26,17 @@ class Role(StrEnum):
     SUBACCOUNT = "subaccount"  # the owner of a subaccount
 
 
+# Who has billing rights (payment method, plan, funds, add-ons, packages, the transaction
+# history and balance): the owner alone. A member shares the account's rooms, contacts and
+# guests but never its money; a subaccount is billed through its parent. See docs/roles.md.
+BILLING_ROLES = frozenset({Role.OWNER})
+
+
+def has_billing_rights(role: Role) -> bool:
+    """Whether a login of this role may read or change the account's billing."""
+    return role in BILLING_ROLES
+
+
 class InvalidTokenError(RuleViolationError):
     """A reset or activation token that is wrong, used or expired."""
 

@@ -10,7 +10,9 @@ from fastapi.responses import JSONResponse
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, issue_raw_key, respond, scoped
 from api.schemas import LogIn, SignUp
 from domain.errors import NotFoundError
-from domain.login import Role
+from domain.login import Role, has_billing_rights
+
+BILLING_FIELDS = ("balance", "payment_method")  # what a login without billing rights misses
 
 router = APIRouter(tags=["accounts"])
 
@@ -39,7 +41,8 @@ def log_in(body: LogIn, podium: PodiumDep, idem: IdempotencyHeader) -> JSONRespo
 def account(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     """Which plan the account is on, what it allows, its add-ons, subaccounts and members.
 
-    A subaccount's login sees its subaccount, and nothing of its parent or siblings.
+    A subaccount's login sees its subaccount, and nothing of its parent or siblings. A member
+    sees no balance or payment method: those are billing (docs/roles.md).
     """
     if who.role == Role.SUBACCOUNT:
         summary = podium.views.accounts.subaccount(str(who.account_id))
@@ -48,4 +51,8 @@ def account(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     if summary is None:
         raise NotFoundError("account not found")
     balance = podium.views.billing.balance(str(who.account_id))
-    return {**summary, "balance": balance["balance"] if balance else 0, "role": str(who.role)}
+    shown = {**summary, "balance": balance["balance"] if balance else 0, "role": str(who.role)}
+    if who.role != Role.SUBACCOUNT and not has_billing_rights(who.role):
+        for name in BILLING_FIELDS:
+            shown.pop(name, None)
+    return shown

@@ -1,4 +1,6 @@
-"""Money: payment method, plan changes, cancellation, funds, add-ons, packages, history."""
+"""Money: payment method, plan changes, cancellation, funds, add-ons, packages, history.
+
+Every route here is billing, for the account's owner only (``BillingAccess``, docs/roles.md)."""
 
 from __future__ import annotations
 
@@ -8,8 +10,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from api.deps import (
-    AccountOwner,
-    CurrentPrincipal,
+    BillingAccess,
     IdempotencyHeader,
     PodiumDep,
     principal_scope,
@@ -26,15 +27,13 @@ from api.schemas import (
     Subscribe,
     Upgrade,
 )
-from commands.errors import PermissionDeniedError
-from domain.login import Role
 
 router = APIRouter(prefix="/account", tags=["billing"])
 
 
 @router.put("/payment-method")
 def set_payment_method(
-    body: PaymentMethodIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: PaymentMethodIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """A card (test numbers in the README) or a PayPal account; only a token is kept."""
     details = {"number": body.number or "", "email": str(body.email or "")}
@@ -46,7 +45,7 @@ def set_payment_method(
 
 @router.post("/subscription")
 def subscribe(
-    body: Subscribe, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: Subscribe, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Convert the trial to a paid plan; the first period is charged now."""
     result = podium.billing.subscribe(
@@ -57,7 +56,7 @@ def subscribe(
 
 @router.post("/upgrade")
 def upgrade(
-    body: Upgrade, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: Upgrade, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """A larger plan at once; the difference is charged for the rest of the period."""
     result = podium.billing.upgrade(
@@ -68,7 +67,7 @@ def upgrade(
 
 @router.post("/downgrade")
 def downgrade(
-    body: Downgrade, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: Downgrade, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """A smaller plan or a monthly cycle from the next period; voids all promo codes."""
     result = podium.billing.downgrade(
@@ -79,7 +78,7 @@ def downgrade(
 
 @router.post("/promo-codes")
 def apply_promo_code(
-    body: PromoCode, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: PromoCode, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     result = podium.billing.apply_promo_code(
         who.account_id, body.code, scoped(idem, principal_scope(who))
@@ -88,7 +87,7 @@ def apply_promo_code(
 
 
 @router.post("/cancellation")
-def cancel(who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
+def cancel(who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Cancel: no refund; usable to the end of the paid period, then closed."""
     result = podium.billing.cancel(who.account_id, scoped(idem, principal_scope(who)))
     return respond(podium, result)
@@ -96,7 +95,7 @@ def cancel(who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader) -> JSO
 
 @router.post("/funds")
 def add_funds(
-    body: Funds, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: Funds, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Add funds to the balance, charged to the card on file."""
     result = podium.billing.add_funds(
@@ -107,7 +106,7 @@ def add_funds(
 
 @router.post("/add-ons")
 def buy_add_on(
-    body: AddOnIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: AddOnIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Camera feeds (up to 3), room sessions, storage, or 200 seats (100/500 plans)."""
     result = podium.billing.buy_add_on(
@@ -118,7 +117,7 @@ def buy_add_on(
 
 @router.post("/subaccount-packages")
 def buy_packages(
-    body: PackagesIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
+    body: PackagesIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Subaccount packages, prorated for the days left in the period, then monthly."""
     result = podium.billing.buy_packages(
@@ -129,14 +128,12 @@ def buy_packages(
 
 @router.get("/transactions")
 def transactions(
-    who: CurrentPrincipal,
+    who: BillingAccess,
     podium: PodiumDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
     """The transaction history, most recent first, each entry with the balance after it."""
-    if who.role == Role.SUBACCOUNT:
-        raise PermissionDeniedError("a subaccount is billed through its parent account")
     entries = podium.views.billing.history(str(who.account_id), limit, before)
     balance = podium.views.billing.balance(str(who.account_id))
     return {"balance": balance["balance"] if balance else 0, "currency": "USD", "entries": entries}

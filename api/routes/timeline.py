@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentPrincipal, PodiumDep
+from domain.login import has_billing_rights
 
 router = APIRouter(prefix="/timeline", tags=["timeline"])
 
@@ -18,6 +19,9 @@ def timeline(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     before: Annotated[int | None, Query(ge=1)] = None,
 ) -> dict[str, Any]:
-    """Most recent first; page back with `before` = the last `position` you saw."""
-    entries = podium.views.timeline.timeline(str(who.account_id), limit, before)
+    """Most recent first; page back with `before` = the last `position` you saw.
+
+    Billing and subaccount events are shown to the account's owner only (docs/roles.md)."""
+    owner = has_billing_rights(who.role)
+    entries = podium.views.timeline.timeline(str(who.account_id), limit, before, owner=owner)
     return {"entries": entries}

@@ -3,7 +3,7 @@
 An event names its account directly (``account_id``, or ``parent_id`` for a subaccount), through
 its room (``room_id``), or through the aggregate it belongs to, whose owner was recorded when it
 was created (``timeline_owners``). Infrastructure events (idempotency records, the outbox)
-belong to no account and are left out.
+belong to no account and are left out. What a row says, and who may see it: ``text``.
 """
 
 from __future__ import annotations
@@ -11,31 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from projections.store import BatchMemo, Cursor
+from projections.timeline.text import owner_only, summarize
 
-HIDDEN = frozenset(
-    {"originator_id", "originator_version", "originator_topic", "timestamp", "at", "account_id",
-     "password_hash", "digest",
-     "secrets", "code", "settings", "changes", "hash", "previous_hash", "answers", "body"}
-)  # fmt: skip
 SKIPPED_MODULES = ("domain.idempotency", "domain.mail")
 # Bookkeeping a person did not do: their owners are recorded, but they get no row.
 QUIET = frozenset({"Ledger.Opened", "RoomAddress.Claimed", "Seat.Taken", "LiveSlot.Opened"})
-SUMMARY_LIMIT = 300
-
-
-def summarize(event: Any) -> str:
-    """A line a person can read: what happened and its main facts."""
-    kind = type(event).__qualname__
-    facts = []
-    for name, value in vars(event).items():
-        if name in HIDDEN or value is None or isinstance(value, dict | list):
-            continue
-        facts.append(f"{name}={value}")
-    if hasattr(event, "settings") and isinstance(event.settings, dict):
-        facts.insert(0, f"name={event.settings.get('name')}")
-    if hasattr(event, "changes") and isinstance(event.changes, dict):
-        facts.append("changed " + ", ".join(sorted(event.changes)))
-    return (kind + (": " + ", ".join(facts) if facts else ""))[:SUMMARY_LIMIT]
 
 
 class TimelineProjection:
@@ -56,8 +36,9 @@ class TimelineProjection:
         if owner is None or type(event).__qualname__ in QUIET:
             return
         cursor.execute(
-            "INSERT INTO timeline (position, account_id, at, kind, subject_id, summary) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
+            "INSERT INTO timeline "
+            "(position, account_id, at, kind, subject_id, summary, owner_only) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
             (
                 position,
                 owner,
@@ -65,6 +46,7 @@ class TimelineProjection:
                 type(event).__qualname__,
                 subject,
                 summarize(event),
+                owner_only(event),
             ),
         )
 

@@ -6,12 +6,15 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from domain.cards import card_numbers_in
 from podium.bootstrap import Podium
 from tests.e2e.helpers import (
+    CARD_OK,
     Caller,
     Json,
     act_in_subaccount,
@@ -25,6 +28,7 @@ from tests.e2e.helpers import (
     problem,
     subaccount_login,
 )
+from tests.e2e.rooms import schedule
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class World:
     a: str
     x: str
     b: str
+    room_number: int  # the event ID of a password-protected room of A, for the public
     callers: dict[str, Caller]
     owner_key: tuple[str, str]  # (id, key) of an extra API key of A's owner
     member_key: tuple[str, str]  # (id, key) of an extra API key of A's member
@@ -51,6 +56,7 @@ def world(client: TestClient, podium: Podium) -> World:
     buy_packages(client, owner, 25)
     buy_packages(client, owner, 50)
     x = assign_subaccount(client, owner, "sub@a.example.com", 25)
+    room = schedule(client, owner, "Board", access_type="password", password="hunter2-board")
     callers = {
         "owner": owner,
         "member": member(client, podium, owner, "member@a.example.com"),
@@ -63,6 +69,7 @@ def world(client: TestClient, podium: Podium) -> World:
         a=owner.account_id,
         x=x,
         b=callers["other_owner"].account_id,
+        room_number=int(room["number"]),
         callers=callers,
         owner_key=issue_key(client, owner, "victim"),
         member_key=issue_key(client, callers["member"], "victim"),
@@ -108,26 +115,61 @@ def revoke_anothers_key(client: TestClient, world: World, caller: Caller, actor:
     return response
 
 
+def set_card(client: TestClient, world: World, caller: Caller, actor: str) -> Response:
+    body = {"kind": "card", "number": CARD_OK}
+    response: Response = client.put("/account/payment-method", json=body, headers=caller.headers)
+    return response
+
+
+def read_timeline(client: TestClient, world: World, caller: Caller, actor: str) -> Response:
+    response: Response = client.get("/timeline?limit=500", headers=caller.headers)
+    return response
+
+
+def read_mail(client: TestClient, world: World, caller: Caller, actor: str) -> Response:
+    response: Response = client.get("/mail", headers=caller.headers)
+    return response
+
+
+def read_subaccounts(client: TestClient, world: World, caller: Caller, actor: str) -> Response:
+    response: Response = client.get("/subaccounts", headers=caller.headers)
+    return response
+
+
+def read_public_room(client: TestClient, world: World, caller: Caller, actor: str) -> Response:
+    """A room by its event ID: public, whoever asks (the caller's key is sent, and ignored)."""
+    response: Response = client.get(f"/events/{world.room_number}", headers=caller.headers)
+    return response
+
+
 ACTIONS: dict[str, Action] = {
     "read_account": read_account,
     "read_transactions": read_transactions,
+    "read_timeline": read_timeline,
+    "read_mail": read_mail,
+    "read_subaccounts": read_subaccounts,
+    "read_public_room": read_public_room,
     "move_money": move_money,
+    "set_card": set_card,
     "manage_subaccount": manage_subaccount,
     "manage_members": manage_members,
     "revoke_anothers_key": revoke_anothers_key,
 }
 
-# actor -> the status of each action, in ACTIONS' order. The other owner's successes act on
-# its own account B (asserted below); 404 is "not yours", which says nothing of what exists.
+# actor -> the status of each action, in ACTIONS' order: the role matrix of docs/roles.md.
+# The other owner's successes act on its own account B (asserted below); 404 is "not yours",
+# which says nothing of what exists. Billing (transactions, money, card) is the owner's alone.
 # The owner comes last: its writes are the only ones meant to change account A.
 MATRIX: dict[str, tuple[int, ...]] = {
-    "stranger": (401, 401, 401, 401, 401, 401),
-    "other_owner": (200, 200, 200, 404, 201, 404),
-    "subaccount": (200, 403, 403, 403, 403, 404),
-    "parent_in_subaccount": (200, 403, 403, 403, 403, 404),
-    "member": (200, 200, 403, 403, 403, 403),
-    "owner": (200, 200, 200, 200, 201, 200),
+    "stranger": (401, 401, 401, 401, 401, 200, 401, 401, 401, 401, 401),
+    "other_owner": (200, 200, 200, 200, 200, 200, 200, 200, 404, 201, 404),
+    "subaccount": (200, 403, 200, 403, 403, 200, 403, 403, 403, 403, 404),
+    "parent_in_subaccount": (200, 403, 200, 403, 403, 200, 403, 403, 403, 403, 404),
+    "member": (200, 403, 200, 403, 403, 200, 403, 403, 403, 403, 403),
+    "owner": (200, 200, 200, 200, 200, 200, 200, 200, 200, 201, 200),
 }
+# Timeline rows only the owner sees: billing and subaccount management.
+OWNER_ONLY_KINDS = ("Ledger.", "Subaccount.", "Account.PaymentMethodSet", "Account.Subscribed")
 
 
 def a_as_stored(podium: Podium, world: World) -> dict[str, Any]:
@@ -151,6 +193,11 @@ READS = {
 
 def check_answer(podium: Podium, world: World, actor: str, action: str, body: Json) -> None:
     """A read shows the caller's own account and nothing else; the rest answer for it too."""
+    if action == "read_public_room":
+        assert body["number"] == world.room_number
+        assert not {"password", "room_pin", "role_links", "embed_code"} & set(body)
+        assert "hunter2-board" not in orjson.dumps(body).decode()
+        return
     own = {"a": world.a, "x": world.x, "b": world.b}[READS[actor]]
     if action == "read_account" and READS[actor] == "x":
         assert body["subaccount_id"] == world.x
@@ -163,6 +210,13 @@ def check_answer(podium: Podium, world: World, actor: str, action: str, body: Js
         assert body["role"] == ("member" if actor == "member" else "owner")
     elif action == "read_transactions":
         assert body["entries"] == podium.views.billing.history(own, 100)
+    elif action == "read_timeline":
+        kinds = {entry["kind"] for entry in body["entries"]}
+        assert "Account.Opened" in kinds or READS[actor] == "x"
+        owner_only = {k for k in kinds if k.startswith(OWNER_ONLY_KINDS)}
+        assert bool(owner_only) == actor.endswith("owner"), owner_only
+        assert not card_numbers_in(orjson.dumps(body).decode())
+
     elif action == "move_money":
         assert body["account_id"] == own
         assert body["balance"] == 1_000

@@ -24,7 +24,6 @@ from tests.e2e.helpers import (
     member,
     paying_owner,
     problem,
-    transactions,
 )
 
 MEMBER = "member@example.com"
@@ -47,6 +46,7 @@ OWNER_ONLY: list[tuple[str, str, Json | None]] = [
     ),
     ("GET", "/subaccounts", None),
     ("POST", "/members", {"email": "another@example.com"}),
+    ("GET", "/account/transactions", None),
 ]
 
 
@@ -70,16 +70,20 @@ def test_an_invited_member_activates_by_email_and_logs_in(
     assert [m["status"] for m in account(client, owner)["members"]] == ["active", "active"]
 
 
-def test_a_member_reads_the_account_and_its_transactions(
-    client: TestClient, podium: Podium
-) -> None:
-    """A member sees the same account and the same transaction history as the owner."""
+def test_a_member_reads_the_account_but_not_its_billing(client: TestClient, podium: Podium) -> None:
+    """A member sees the owner's account but its balance and payment method, and is refused
+    the transaction history: billing is the owner's (docs/roles.md)."""
     owner = paying_owner(client, "owner@example.com")
     buy_packages(client, owner, 25)
     colleague = member(client, podium, owner, MEMBER)
     mine, theirs = account(client, owner), account(client, colleague)
-    assert {**theirs, "role": "owner"} == mine
-    assert transactions(client, colleague) == transactions(client, owner)
+    assert mine["payment_method"] == "card ending 4242"
+    billing = {"balance": mine["balance"], "payment_method": mine["payment_method"]}
+    assert {**theirs, "role": "owner", **billing} == mine
+    assert "balance" not in theirs
+    assert "payment_method" not in theirs
+    refused = client.get("/account/transactions", headers=colleague.headers)
+    assert "billing" in problem(refused, 403)["detail"]
 
 
 def test_a_member_gets_403_on_everything_that_moves_money_or_manages(

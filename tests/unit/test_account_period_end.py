@@ -182,11 +182,13 @@ def test_payment_outcome_changes_nothing_elsewhere(make: Callable[[], Account], 
 
 
 def test_payment_method_is_kept_without_a_card_number() -> None:
-    """Setting a payment method keeps the gateway's kind, token and label."""
+    """Setting a payment method keeps the gateway's kind, token, label, last4 and brand."""
     account = trial_account()
-    account.set_payment_method("card", "tok_123", "Visa ending 4242", START)
+    account.set_payment_method("card", "tok_123", "Visa ending 4242", START, "4242", "visa")
     assert account.payment_method == {
         "kind": "card",
         "token": "tok_123",
         "label": "Visa ending 4242",
+        "last4": "4242",
+        "brand": "visa",
     }
