@@ -43,21 +43,26 @@ def brand_of(number: str) -> str:
     return next((brand for prefix, brand in _BRANDS if number.startswith(prefix)), "card")
 
 
-def _card_in(digits: str) -> str | None:
-    """The first 13-19 digit stretch of ``digits`` that passes the Luhn check, if any: a
-    number followed by more digits ("4242 4242 4242 4242 12 28") still counts."""
-    for length in range(min(len(digits), SHOWN_MAX), SHOWN_MIN - 1, -1):
-        for start in range(len(digits) - length + 1):
-            if luhn_valid(digits[start : start + length]):
-                return digits[start : start + length]
+def _card_in(run: str) -> str | None:
+    """The card number a run of digits groups holds, if any: whole groups (split at single
+    spaces or dashes) adding up to 13-19 digits that pass the Luhn check. "4242 4242 4242 4242
+    12 28" holds one; a contiguous run is one group, so it must be the number itself."""
+    groups = re.split(r"[ -]", run)
+    for first in range(len(groups)):
+        digits = ""
+        for group in groups[first:]:
+            digits += group
+            if len(digits) > SHOWN_MAX:
+                break
+            if len(digits) >= SHOWN_MIN and luhn_valid(digits):
+                return digits
     return None
 
 
 def card_numbers_in(text: str) -> list[str]:
     """The card numbers ``text`` may hold: in each run of digits (single spaces or dashes
-    between them allowed), a stretch of 13 to 19 digits that passes the Luhn check."""
-    runs = (re.sub(r"[ -]", "", m.group()) for m in _DIGIT_RUN.finditer(text))
-    return [card for digits in runs if len(digits) >= SHOWN_MIN if (card := _card_in(digits))]
+    between groups allowed), whole groups of 13 to 19 digits that pass the Luhn check."""
+    return [card for m in _DIGIT_RUN.finditer(text) if (card := _card_in(m.group()))]
 
 
 def mask_card_numbers(text: str) -> str:
@@ -65,8 +70,7 @@ def mask_card_numbers(text: str) -> str:
     NNNN`` (the last four digits of the number found)."""
 
     def mask(match: re.Match[str]) -> str:
-        digits = re.sub(r"[ -]", "", match.group())
-        card = _card_in(digits) if len(digits) >= SHOWN_MIN else None
+        card = _card_in(match.group())
         return f"card ending {card[-4:]}" if card else match.group()
 
     return _DIGIT_RUN.sub(mask, text)

@@ -28,7 +28,7 @@ SHOWN = frozenset(
      "last_name", "role", "lang", "template", "nickname", "seat", "via", "until", "login_id",
      "sequence", "amount", "currency", "balance_after", "description", "reference",
      "parent_id", "page_name", "user_name", "package_size", "expires", "handle", "slug", "n",
-     "retry_at", "error", "subject", "purpose", "to", "emails"}
+     "emails"}
 )  # fmt: skip
 # Never shown, each for a reason:
 LEFT_OUT = frozenset(
@@ -36,6 +36,8 @@ LEFT_OUT = frozenset(
         # bookkeeping of the log, or shown in the row's own columns
         "originator_id", "originator_version", "originator_topic", "timestamp", "at",
         "account_id", "password_generation", "scope", "fingerprint", "key",
+        # mail is never in the timeline (its owner reads it at /mail, without bodies)
+        "to", "subject", "purpose", "error", "retry_at",
         # credentials and what could be turned back into one
         "token",  # a payment token, a per-invitee token, an access token: each lets someone in
         "password_hash", "digest", "secrets", "hash", "previous_hash",

@@ -150,3 +150,100 @@ def test_a_version_1_api_key_is_a_session_of_the_first_password(tmp_path: Path) 
         )
     loaded = load(sqlite_store(path), ApiKey, key.id)
     assert (loaded.password_generation, loaded.is_session) == (0, True)
+
+
+PAYMENT_METHOD_TOPIC = get_topic(Account.PaymentMethodSet)
+
+
+def save_account_with_card(path: Path, number: str) -> Account:
+    """An account whose PaymentMethodSet is stored as version 1 was: the number in the token."""
+    store = sqlite_store(path)
+    account = Account("Old Co", "owner@old.example", START)
+    account.set_payment_method("card", "tok", f"card ending {number[-4:]}", START, "x", "y")
+    store.save(account)
+    store.close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        rowid, state = conn.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic = ?", (PAYMENT_METHOD_TOPIC,)
+        ).fetchone()
+        stored = orjson.loads(state)
+        assert stored["class_version"] == 2
+        for name in ("class_version", "last4", "brand"):
+            del stored[name]
+        stored["token"] = f"sandbox_card_{number}"
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(stored), rowid)
+        )
+    return account
+
+
+def test_a_version_1_payment_method_loads_without_its_card_number(tmp_path: Path) -> None:
+    """A stored v1 PaymentMethodSet whose token held the card number is read with the number
+    taken out: a legacy token, last4 and brand, and nothing else of the number."""
+    path = tmp_path / "e.db"
+    account = save_account_with_card(path, "4000000000000002")
+    store = sqlite_store(path)
+    [_, event] = list(store.events.get(account.id))
+    assert isinstance(event, Account.PaymentMethodSet)
+    assert (event.token, event.last4, event.brand) == ("sandbox_card_legacy0002", "0002", "visa")
+    loaded = load(store, Account, account.id)
+    assert loaded.payment_method == {
+        "kind": "card",
+        "token": "sandbox_card_legacy0002",
+        "label": "card ending 0002",
+        "last4": "0002",
+        "brand": "visa",
+    }
+    assert "4000000000000002" not in orjson.dumps(vars(event), default=str).decode()
+    store.close()
+
+
+def test_upcast_payment_method_v1_v2_leaves_a_gateways_own_token() -> None:
+    """A v1 token with no number in it (PayPal, a real gateway's) is kept as it was."""
+    state: dict[str, Any] = {"kind": "paypal", "token": "sandbox_paypal_a@b.example", "label": "x"}
+    Account.PaymentMethodSet.upcast_v1_v2(state)
+    assert state == {
+        "kind": "paypal",
+        "token": "sandbox_paypal_a@b.example",
+        "label": "x",
+        "last4": "",
+        "brand": "",
+    }
+
+
+def test_a_version_2_snapshot_with_a_card_number_loads_without_it(tmp_path: Path) -> None:
+    """An Account snapshot written before tokenization (state version 2) is upcast: the number
+    leaves the payment method's token, its last four digits stay."""
+    path = tmp_path / "e.db"
+    store = sqlite_store(path)
+    account = Account("Acme", "owner@acme.example", START)
+    while account.version < 50:
+        account.set_payment_method("card", "tok", "card ending 4242", START, "4242", "visa")
+    store.save(account)
+    store.close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        originator_id, state = conn.execute(
+            "SELECT originator_id, state FROM stored_snapshots"
+        ).fetchone()
+        snapshot: dict[str, Any] = orjson.loads(state)
+        assert snapshot["state"]["class_version"] == 3
+        snapshot["state"]["class_version"] = 2
+        snapshot["state"]["payment_method"] = {
+            "kind": "card",
+            "token": "sandbox_card_4242424242424242",
+            "label": "card ending 4242",
+        }
+        conn.execute(
+            "UPDATE stored_snapshots SET state = ? WHERE originator_id = ?",
+            (orjson.dumps(snapshot), originator_id),
+        )
+    store = sqlite_store(path)
+    loaded = load(store, Account, account.id)
+    assert loaded.payment_method == {
+        "kind": "card",
+        "token": "sandbox_card_legacy4242",
+        "label": "card ending 4242",
+        "last4": "4242",
+        "brand": "visa",
+    }
+    store.close()
