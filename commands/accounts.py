@@ -59,10 +59,13 @@ def new_login(
 class Accounts:
     """Sign-up and the credentials of an account."""
 
-    def __init__(self, runner: CommandRunner, hasher: PasswordHasher, base_url: str) -> None:
+    def __init__(
+        self, runner: CommandRunner, hasher: PasswordHasher, base_url: str, link_key: bytes
+    ) -> None:
         self.runner = runner
         self.hasher = hasher
         self.base_url = base_url
+        self.link_key = link_key  # the server's secret: emailed links are derived with it
 
     def link(self, path: str, token: str) -> str:
         return f"{self.base_url}/{path}?token={token}"
@@ -172,7 +175,7 @@ class Accounts:
         def command(unit: UnitOfWork) -> Result:
             account = unit.get(Account, who.account_id, "account")
             login = new_login(unit, email, account.id, Role.MEMBER, None)
-            token, token_digest = new_link_token(login.id)
+            token, token_digest = new_link_token(login.id, self.link_key)
             login.issue_token(token_digest, unit.now + ACTIVATION_LINK_LIFETIME, unit.now)
             why = f"You were added as a user of the Podium account {account.name}."
             link = self.link("activate", token)
@@ -204,7 +207,7 @@ class Accounts:
         def command(unit: UnitOfWork) -> Result:
             login = unit.find(Login, Login.id_for(email))
             if login is not None and not login.disabled:
-                token, token_digest = new_link_token(login.id)
+                token, token_digest = new_link_token(login.id, self.link_key)
                 login.issue_token(token_digest, unit.now + RESET_LINK_LIFETIME, unit.now)
                 link = self.link("reset-password", token)
                 mail.password_reset(unit, login.account_id, login.email, link)

@@ -40,9 +40,10 @@ def subaccount_state(sub: Subaccount) -> dict[str, object]:
 class Subaccounts:
     """A parent account's subaccounts."""
 
-    def __init__(self, runner: CommandRunner, base_url: str) -> None:
+    def __init__(self, runner: CommandRunner, base_url: str, link_key: bytes) -> None:
         self.runner = runner
         self.base_url = base_url
+        self.link_key = link_key  # the server's secret: emailed links are derived with it
 
     def assign(
         self,
@@ -78,7 +79,7 @@ class Subaccounts:
         )
         parent.assign_seat(sub.id, package_size)
         login = new_login(unit, email, sub.id, Role.SUBACCOUNT, None)
-        token, token_digest = new_link_token(login.id)
+        token, token_digest = new_link_token(login.id, self.link_key)
         login.issue_token(token_digest, unit.now + ACTIVATION_LINK_LIFETIME, unit.now)
         why = (
             f"{parent.name} created the Podium subaccount {page_name} for you "

@@ -14,7 +14,9 @@ import re
 # rare and match too many ordinary figures), possibly grouped by single spaces or dashes.
 MIN_DIGITS, MAX_DIGITS = 12, 19
 SHOWN_MIN, SHOWN_MAX = 13, 19
-_DIGIT_RUN = re.compile(r"[0-9](?:[ -]?[0-9])*")
+# A run stands apart from letters: digits inside a hex digest or an id are not a card number
+# (and "sandbox_card_4242...", "ann.4242...@example.com" still count).
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9])*(?![0-9A-Za-z])")
 _EMBEDDED = re.compile(r"[0-9]{12,19}")
 # Brands by prefix: enough to label a card; the gateway is the authority on what it accepts.
 _BRANDS = (

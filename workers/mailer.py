@@ -11,6 +11,7 @@ from __future__ import annotations
 import smtplib
 from uuid import UUID
 
+from commands.tokens import render_link_tokens
 from podium.bootstrap import Podium
 from podium.mail import MailTransport
 
@@ -19,10 +20,12 @@ def deliver_due(podium: Podium, transport: MailTransport, limit: int = 50) -> in
     """Send every message due now; return how many were delivered."""
     podium.projector.catch_up()
     delivered = 0
+    key = podium.settings.secret.encode()
     for row in podium.views.outbox.due(podium.clock.now(), limit):
         mail_id = UUID(row["mail_id"])
+        body = render_link_tokens(row["body"], key)  # only the sent mail holds the link's token
         try:
-            transport.send(row["recipient"], row["subject"], row["body"], mail_id.hex)
+            transport.send(row["recipient"], row["subject"], body, mail_id.hex)
         except (OSError, smtplib.SMTPException) as error:
             podium.outbox.failed(mail_id, f"{type(error).__name__}: {error}")
         else:

@@ -16,6 +16,7 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from commands.tokens import render_link_tokens
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 
@@ -149,7 +150,9 @@ def link_token(podium: Podium, email: str, purpose: str) -> str:
         if row["recipient"] == email and row["purpose"] == purpose
     ]
     assert mails, f"no {purpose} mail queued for {email}"
-    found = TOKEN_IN_LINK.search(str(mails[-1]["body"]))
+    # What the mailer would send: the stored body holds a placeholder, not the token.
+    body = render_link_tokens(str(mails[-1]["body"]), podium.settings.secret.encode())
+    found = TOKEN_IN_LINK.search(body)
     assert found is not None, f"no link in: {mails[-1]['body']}"
     return found.group(1)
 

@@ -1,8 +1,11 @@
-"""No card number in any answer: a card set over HTTP, and one stored before tokenization,
-read back as the owner and as a member; and charges through the token keep their outcomes."""
+"""No card number in any answer or anything stored: a card set over HTTP, and one stored
+before tokenization, read back as the owner and as a member; charges through the token keep
+their outcomes; and an emailed link's token is stored nowhere either."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Any
 from uuid import UUID
 
@@ -19,6 +22,7 @@ from tests.e2e.helpers import (
     Caller,
     add_card,
     expect,
+    link_token,
     member,
     problem,
     trial_owner,
@@ -31,6 +35,14 @@ def everything_shown(client: TestClient, caller: Caller) -> str:
     """Every read the caller may make of its account, as one text."""
     answers = [client.get(path, headers=caller.headers) for path in READS]
     return " ".join(a.text for a in answers if a.status_code == 200)
+
+
+def everything_stored(podium: Podium) -> str:
+    """Every event in the log and every read-model row, as one text."""
+    log = podium.store.recorder.select_notifications(start=1, limit=100_000)
+    tables = ("timeline", "accounts", "subaccounts", "billing_entries", "outbox", "logins")
+    rows = [podium.read_store.query(f"SELECT * FROM {table}") for table in tables]  # noqa: S608
+    return " ".join([n.state.decode() for n in log] + [orjson.dumps(rows).decode()])
 
 
 def store_legacy_card(podium: Podium, account_id: str, number: str) -> None:
@@ -82,6 +94,28 @@ def test_a_card_set_over_http_is_shown_to_no_one_by_number(
     shown_to_member = everything_shown(client, colleague)
     assert "card ending 4242" not in shown_to_member  # billing is the owner's
     assert "Account.PaymentMethodSet" not in shown_to_member
+    stored = everything_stored(podium)
+    assert "card ending 4242" in stored
+    assert CARD_OK not in stored  # not in any event, nor any read model
+
+
+def test_an_emailed_link_token_is_stored_nowhere(client: TestClient, podium: Podium) -> None:
+    """A password-reset or activation link works, yet neither the log nor any read model
+    holds its token: the queued mail carries a placeholder the mailer resolves."""
+    owner = trial_owner(client, "owner@example.com")
+    colleague_email = "colleague@example.com"
+    expect(client.post("/members", json={"email": colleague_email}, headers=owner.headers), 201)
+    expect(client.post("/password-reset", json={"email": "owner@example.com"}), 202)
+    reset = link_token(podium, "owner@example.com", "password_reset")
+    activation = link_token(podium, colleague_email, "activation")
+    stored = everything_stored(podium)
+    assert "/reset-password?token={{link-token:" in stored
+    for token in (reset, activation):
+        assert token.partition(".")[2] not in stored
+    body = {"token": reset, "password": "a brand new password"}
+    expect(client.post("/password-reset/confirm", json=body), 200)
+    body = {"token": activation, "password": "colleague password"}
+    expect(client.post("/activation", json=body), 200)
 
 
 @pytest.mark.parametrize(
@@ -110,3 +144,18 @@ def test_a_card_stored_before_tokenization_charges_alike_and_never_shows(
     assert card_numbers_in(shown) == []
     summaries = orjson.dumps(podium.views.timeline.timeline(owner.account_id, 500)).decode()
     assert number not in summaries
+
+
+def test_a_stored_request_fingerprint_cannot_be_recomputed_from_a_guess(
+    client: TestClient, podium: Podium
+) -> None:
+    """The fingerprint kept for an Idempotency-Key is keyed with the server's secret: hashing a
+    guessed password (or card number) with the request does not give it."""
+    trial_owner(client, "owner@example.com")
+    body = {"email": "owner@example.com", "password": "correct horse battery"}
+    client.post("/sessions", json=body, headers={"Idempotency-Key": "log-in-1"})
+    message = b"POST/sessions" + orjson.dumps(body, option=orjson.OPT_SORT_KEYS)
+    keyed = hmac.new(podium.settings.secret.encode(), message, hashlib.sha256).hexdigest()
+    stored = everything_stored(podium)
+    assert keyed in stored  # the fingerprint is there, keyed
+    assert hashlib.sha256(message).hexdigest() not in stored

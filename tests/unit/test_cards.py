@@ -49,10 +49,11 @@ def test_a_card_number_is_found_and_masked_wherever_it_sits(text: str) -> None:
         "room_id=5f3c1e2a-1b2c-4d5e-8f90-123456789012",
         "4242424242424241",  # 16 digits, fails Luhn
         "phone +48 22 123 45 67",
+        "hash=9f4242424242424242e1c0",  # digits inside a hex digest
     ],
 )
 def test_ordinary_figures_are_left_alone(text: str) -> None:
-    """Dates, amounts, ids and phone numbers are not taken for card numbers."""
+    """Dates, amounts, ids, digests and phone numbers are not taken for card numbers."""
     assert card_numbers_in(text) == []
     assert mask_card_numbers(text) == text
 
