@@ -17,7 +17,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.cards import mask_card_numbers, scrub_token
+from domain.cards import without_card_number
 from domain.charges import Charge, check_add_on, effective_limits, period_charges
 from domain.copying import CheapCopy
 from domain.errors import InvalidRequestError, LimitExceededError, RuleViolationError
@@ -71,17 +71,8 @@ class Account(CheapCopy, Aggregate):
 
     @staticmethod
     def upcast_v2_v3(state: dict[str, Any]) -> None:
-        method = state.get("payment_method")
-        if method is not None:
-            token, last4, brand = scrub_token(method["token"])
-            label = mask_card_numbers(method["label"])
-            state["payment_method"] = {
-                **method,
-                "token": token,
-                "label": label,
-                "last4": last4,
-                "brand": brand,
-            }
+        if state.get("payment_method") is not None:
+            state["payment_method"] = without_card_number(state["payment_method"])
 
     class Opened(Aggregate.Created):
         """Version 2 added ``nonprofit``; version-1 accounts were never nonprofit."""
@@ -171,8 +162,7 @@ class Account(CheapCopy, Aggregate):
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
-            state["token"], state["last4"], state["brand"] = scrub_token(state["token"])
-            state["label"] = mask_card_numbers(state["label"])
+            state.update(without_card_number(state))
 
     @event(PaymentMethodSet)
     def _payment_method_set(

@@ -9,6 +9,7 @@ turns stored text into something shown (it masks anything that looks like a card
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # A card number is 12 to 19 digits; shown text is checked for 13 to 19 (12-digit numbers are
 # rare and match too many ordinary figures), possibly grouped by single spaces or dashes.
@@ -91,3 +92,11 @@ def scrub_token(token: str) -> tuple[str, str, str]:
     number = match.group()
     scrubbed = token[: match.start()] + "legacy" + number[-4:] + token[match.end() :]
     return scrubbed, number[-4:], brand_of(number)
+
+
+def without_card_number(method: dict[str, Any]) -> dict[str, Any]:
+    """A payment method recorded before tokenization (``kind``, ``token``, ``label``), as it
+    is recorded now: the token scrubbed, the label masked, ``last4`` and ``brand`` added."""
+    token, last4, brand = scrub_token(method["token"])
+    label = mask_card_numbers(method["label"])
+    return {**method, "token": token, "label": label, "last4": last4, "brand": brand}
