@@ -7,6 +7,9 @@ transaction. See docs/decisions/0001-one-event-store.md.
 On PostgreSQL the events of one save are appended in one round trip, and several streams are
 read in one query (``OneTripRecorder``, commands/postgres_recorder.py). Why, and what else the
 write path does for speed: docs/decisions/0005-write-path.md; figures: bench/README.md.
+
+Snapshots are sealed when taken and checked before an aggregate is built on one
+(commands/snapshots.py, docs/decisions/0009-verified-snapshots.md).
 """
 
 from __future__ import annotations
@@ -20,12 +23,15 @@ from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
     ProcessingEvent,
+    Repository,
 )
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import ApplicationRecorder, Recording, StoredEvent, Transcoder
 from eventsourcing.postgres import PostgresFactory
+from eventsourcing.utils import strtobool
 
 from commands.postgres_recorder import OneTripRecorder
+from commands.snapshots import GuardedRepository, Sealer, SnapshotFault, SnapshotGuard
 from domain.account import Account
 from domain.ledger import Ledger
 
@@ -50,12 +56,47 @@ class EventStore(Application[UUID]):
         Ledger: 50,
     }
 
-    def __init__(self, env: Mapping[str, str], transcoder: Transcoder) -> None:
+    def __init__(self, env: Mapping[str, str], transcoder: Transcoder, *, secret: str) -> None:
         self._transcoder = transcoder
+        self.sealer = Sealer(secret, transcoder)
+        self.snapshot_guard: SnapshotGuard | None = None
         super().__init__(env)
 
     def construct_transcoder(self) -> Transcoder:
         return self._transcoder
+
+    def construct_repository(self) -> Repository[UUID]:
+        """The library's repository, except that a snapshot is checked before it is used."""
+        cache_maxsize = self.env.get(self.AGGREGATE_CACHE_MAXSIZE)
+        repository = GuardedRepository(
+            event_store=self.events,
+            snapshot_store=self.snapshots,
+            cache_maxsize=int(cache_maxsize) if cache_maxsize else None,
+            fastforward=strtobool(self.env.get(self.AGGREGATE_CACHE_FASTFORWARD, "y")),
+            fastforward_skipping=strtobool(
+                self.env.get(self.AGGREGATE_CACHE_FASTFORWARD_SKIPPING, "n")
+            ),
+            deepcopy_from_cache=strtobool(self.env.get(self.DEEPCOPY_FROM_AGGREGATE_CACHE, "y")),
+        )
+        self.snapshot_guard = repository.guard = SnapshotGuard(self.sealer, self.events)
+        return repository
+
+    def take_snapshot(
+        self, aggregate_id: UUID, version: int | None = None, projector_func: Any = replay
+    ) -> None:
+        """The library's ``take_snapshot``, sealing the snapshot (commands/snapshots.py)."""
+        if self.snapshots is None:
+            return
+        projector: Any = replay  # as in ``load``
+        aggregate: Aggregate = self.repository.get(
+            aggregate_id, version=version, projector_func=projector
+        )
+        self.snapshots.put([self.sealer.take(aggregate)])
+
+    @property
+    def snapshot_faults(self) -> list[SnapshotFault]:
+        """The latest snapshots this process refused to build on (for the health check)."""
+        return list(self.snapshot_guard.faults) if self.snapshot_guard else []
 
     def save(
         self,

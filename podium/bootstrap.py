@@ -114,7 +114,7 @@ def bootstrap(
     hasher = hasher or Argon2Hasher()
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    store = EventStore(settings.event_store_env(), OrjsonTranscoder())
+    store = EventStore(settings.event_store_env(), OrjsonTranscoder(), secret=settings.secret)
     runner = CommandRunner(store, clock)
     read_store = build_read_store(settings)
     if apply_migrations:

@@ -1,4 +1,4 @@
-"""podium audit: passes on a populated store, fails when a stored ledger row is altered."""
+"""podium audit: passes on a populated store, and names every altered ledger row or projection."""
 
 from __future__ import annotations
 
@@ -9,14 +9,12 @@ from podium.audit import AuditReport, audit
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from tests.integration.scenario import busy_month, paying_account
-from tests.integration.tamper import alter_first_stored_entry
+from tests.integration.tamper import alter_entry, alter_first_stored_entry
 
 
 def run_audit(podium: Podium) -> AuditReport:
     podium.projector.catch_up()
-    return audit(
-        podium.store.recorder, podium.store.mapper.to_domain_event, podium.read_store, io.StringIO()
-    )
+    return audit(podium.store, podium.read_store, io.StringIO())
 
 
 def test_audit_passes_on_a_populated_store(podium: Podium, clock: ManualClock) -> None:
@@ -34,7 +32,8 @@ def test_audit_passes_on_a_populated_store(podium: Podium, clock: ManualClock) -
 def test_audit_fails_when_a_stored_entry_amount_is_altered(
     podium: Podium, clock: ManualClock
 ) -> None:
-    """Changing an amount in the event store breaks that entry's hash, and the audit says so."""
+    """Changing an amount breaks that entry's hash and balance; the later balances it throws
+    off are counted as its consequences, not listed one by one."""
     account_id = paying_account(podium, "victim@example.com")
     busy_month(podium, clock, account_id)
     podium.projector.catch_up()
@@ -45,9 +44,12 @@ def test_audit_fails_when_a_stored_entry_amount_is_altered(
     alter_first_stored_entry(podium, shave)
     report = run_audit(podium)
     assert not report.ok
-    text = report.render()
-    assert f"account {account_id} entry 1" in text
-    assert "altered" in text
+    [ledger] = [f for f in report.findings if f.kind == "ledger"]
+    assert (ledger.account_id, ledger.where) == (str(account_id), "entry 1")
+    assert "altered" in ledger.problem
+    assert "balance after" in ledger.problem
+    assert ledger.consequences == report.events - 1  # every later balance is off by as much
+    assert f"account {account_id} entry 1" in report.render().splitlines()[2]
 
 
 def test_audit_fails_when_the_billing_projection_is_altered(
@@ -64,13 +66,13 @@ def test_audit_fails_when_the_billing_projection_is_altered(
         )
     report = run_audit(podium)
     assert not report.ok
-    assert f"account {account_id}: projected entries differ from the log's" in report.render()
+    assert [(f.kind, f.account_id) for f in report.findings] == [("projection", str(account_id))]
+    assert "projected entries differ from the log's" in report.render()
 
 
-def test_audit_reports_a_broken_chain_when_a_hash_is_replaced(
-    podium: Podium, clock: ManualClock
-) -> None:
-    """Recomputing one entry's hash to hide an edit still breaks the link to the next entry."""
+def test_audit_names_a_replaced_hash_once(podium: Podium, clock: ManualClock) -> None:
+    """Replacing one entry's hash is named at that entry; the next entry, which links to what
+    the fields hash to, is counted as its consequence rather than as a second break."""
     account_id = paying_account(podium, "chain@example.com")
     busy_month(podium, clock, account_id)
 
@@ -79,5 +81,22 @@ def test_audit_reports_a_broken_chain_when_a_hash_is_replaced(
 
     alter_first_stored_entry(podium, forge)
     report = run_audit(podium)
-    assert not report.ok
-    assert "chain broken" in report.render()
+    [ledger] = [f for f in report.findings if f.kind == "ledger"]
+    assert ledger.where == "entry 1"
+    assert "altered" in ledger.problem
+    assert ledger.consequences == 1
+
+
+def test_a_broken_link_is_named_as_a_chain_break(podium: Podium, clock: ManualClock) -> None:
+    """An entry whose previous hash points nowhere is reported as the chain broken there."""
+    account_id = paying_account(podium, "link@example.com")
+    busy_month(podium, clock, account_id)
+
+    def unlink(state: dict[str, Any]) -> None:
+        state["previous_hash"] = "0" * 64
+
+    alter_entry(podium, account_id, 3, unlink)
+    report = run_audit(podium)
+    [ledger] = [f for f in report.findings if f.kind == "ledger"]
+    assert ledger.where == "entry 3"
+    assert "chain broken" in ledger.problem

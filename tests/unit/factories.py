@@ -19,6 +19,8 @@ from domain.account import Account
 from domain.plans import BillingCycle, plan_by_id
 from podium.transcoder import OrjsonTranscoder
 
+TEST_SECRET = "unit-test-snapshot-secret"  # seals the test stores' snapshots
+
 A = TypeVar("A")
 
 # The help centre's example period starts on 15 October.
@@ -59,12 +61,14 @@ def sqlite_env(path: Path) -> Mapping[str, str]:
 
 def sqlite_store(path: Path) -> EventStore:
     """Podium's EventStore on a SQLite file, with the production transcoder."""
-    return EventStore(sqlite_env(path), OrjsonTranscoder())
+    return EventStore(sqlite_env(path), OrjsonTranscoder(), secret=TEST_SECRET)
 
 
 def memory_store() -> EventStore:
     """Podium's EventStore in memory (plain Python objects), with the production transcoder."""
-    return EventStore({"PERSISTENCE_MODULE": "eventsourcing.popo"}, OrjsonTranscoder())
+    return EventStore(
+        {"PERSISTENCE_MODULE": "eventsourcing.popo"}, OrjsonTranscoder(), secret=TEST_SECRET
+    )
 
 
 def load(store: EventStore, cls: type[A], aggregate_id: UUID) -> A:
