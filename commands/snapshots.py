@@ -43,7 +43,11 @@ LEDGER_TOPIC = get_topic(Ledger)
 # The whole state of a Ledger: what the check below rebuilds from one entry. A Ledger that
 # gains an attribute must teach ``_ledger_problem`` about it (its snapshots are refused until
 # then, which is safe: the ledger is replayed).
-LEDGER_STATE = frozenset({"account_id", "currency", "balance", "entries", "last_hash"})
+# (``_created_on`` is the library's record of when the ledger opened: metadata no decision
+# reads, left to the audit's full replay; ``_modified_on`` is the entry's own timestamp.)
+LEDGER_STATE = frozenset(
+    {"account_id", "currency", "balance", "entries", "last_hash", "_created_on", "_modified_on"}
+)
 UNSEALED = "unsealed"  # a snapshot from before sealing: not an error, just not trusted
 MAX_FAULTS = 100
 
@@ -122,6 +126,7 @@ def ledger_problem(snapshot: Snapshot, entry: Any) -> str | None:
     account_id = state["account_id"]
     if not isinstance(account_id, UUID) or Ledger.id_for(account_id) != snapshot.originator_id:
         return "its account is not the one this ledger belongs to"
+    expected: tuple[Any, ...]
     if isinstance(entry, Ledger.Opened):
         expected = (entry.currency, 0, 0, genesis_hash(account_id))
     elif isinstance(entry, Ledger.EntryRecorded):
@@ -130,10 +135,17 @@ def ledger_problem(snapshot: Snapshot, entry: Any) -> str | None:
         expected = (entry.currency, entry.balance_after, entry.sequence, entry.hash)
     else:
         return f"the event at its version is a {type(entry).__name__}, not a ledger event"
-    claimed = (state["currency"], state["balance"], state["entries"], state["last_hash"])
+    expected += (entry.timestamp,)
+    claimed: tuple[Any, ...] = (
+        state["currency"],
+        state["balance"],
+        state["entries"],
+        state["last_hash"],
+        state["_modified_on"],
+    )
     if claimed != expected:
         return (
-            f"it claims currency, balance, entries, last hash {claimed}, "
+            f"it claims currency, balance, entries, last hash, time {claimed}, "
             f"the entry at its version says {expected}"
         )
     return None

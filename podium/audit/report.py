@@ -99,8 +99,9 @@ class AuditReport:
                 f"  ... {left} more finding(s) left out; `podium audit --all` lists every one, "
                 "`podium audit --json` gives them all to a program"
             )
-        lines.append("by account:")
         summaries = list(accounts.items())
+        if summaries:
+            lines.append("by account:")
         shown_accounts = summaries if limit is None else summaries[:limit]
         lines.extend(f"  {_summary(account, found)}" for account, found in shown_accounts)
         if len(summaries) > len(shown_accounts):

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import io
 from typing import Any
+from uuid import UUID, uuid4
 
+from eventsourcing.persistence import StoredEvent
+
+from domain.ledger import Ledger
 from podium.audit import AuditReport, audit
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from tests.integration.scenario import busy_month, paying_account
-from tests.integration.tamper import alter_entry, alter_first_stored_entry
+from tests.integration.tamper import ENTRY_TOPIC, alter_entry, alter_first_stored_entry
 
 
 def run_audit(podium: Podium) -> AuditReport:
@@ -100,3 +104,40 @@ def test_a_broken_link_is_named_as_a_chain_break(podium: Podium, clock: ManualCl
     [ledger] = [f for f in report.findings if f.kind == "ledger"]
     assert ledger.where == "entry 3"
     assert "chain broken" in ledger.problem
+
+
+def append_raw(podium: Podium, topic: str, state: bytes, stream_id: UUID | None = None) -> int:
+    """Append one stored event as-is through the recorder; return its notification id."""
+    stream_id = stream_id or uuid4()
+    version = len(podium.store.recorder.select_events(stream_id)) + 1
+    ids = podium.store.recorder.insert_events(
+        [StoredEvent(originator_id=stream_id, originator_version=version, topic=topic, state=state)]
+    )
+    assert ids
+    return ids[0]
+
+
+def test_the_audit_reports_events_it_cannot_read_and_goes_on(
+    podium: Podium, clock: ManualClock
+) -> None:
+    """An undecodable event and an entry stripped of its fields are each named (notification id,
+    topic, error), and an alteration in another account after them is still found."""
+    first = paying_account(podium, "first@example.com")
+    undecodable = append_raw(podium, ENTRY_TOPIC, b"{not json")
+    stripped = append_raw(podium, ENTRY_TOPIC, b'{"sequence": 2}', Ledger.id_for(first))
+    later = paying_account(podium, "later@example.com")
+    busy_month(podium, clock, later)
+
+    def shave(state: dict[str, Any]) -> None:
+        state["amount"] -= 1
+
+    alter_entry(podium, later, 2, shave)
+    report = audit(podium.store, podium.read_store, io.StringIO())
+    events = {f.subject: f for f in report.findings if f.kind == "event"}
+    assert f"notification {undecodable}" in events
+    assert "cannot be decoded" in events[f"notification {undecodable}"].problem
+    assert ENTRY_TOPIC in events[f"notification {undecodable}"].problem
+    assert f"notification {stripped}" in events
+    assert events[f"notification {stripped}"].account_id == str(first)
+    assert "AttributeError" in events[f"notification {stripped}"].problem
+    assert (str(later), "entry 2") in {(f.account_id, f.where) for f in report.findings}

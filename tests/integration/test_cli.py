@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from uuid import UUID, uuid4
 
 import pytest
+from eventsourcing.persistence import StoredEvent
 
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from podium.settings import Settings
 from tests.integration.scenario import busy_month, paying_account
-from tests.integration.tamper import alter_first_stored_entry
+from tests.integration.tamper import ENTRY_TOPIC, alter_entry, alter_first_stored_entry
 
 PODIUM = [sys.executable, "-m", "podium.cli"]
 
@@ -61,6 +64,37 @@ def test_podium_audit_exits_non_zero_on_an_altered_row(populated: Podium) -> Non
     assert done.returncode == 1
     assert "FAILED" in done.stdout
     assert "altered" in done.stdout
+
+
+def test_podium_audit_reports_an_unreadable_event_instead_of_crashing(populated: Podium) -> None:
+    """An event nothing can decode (which also stops the billing projection) is named by
+    notification id and topic; the audit finishes and exits 1, with no traceback."""
+    ids = populated.store.recorder.insert_events(
+        [StoredEvent(originator_id=uuid4(), originator_version=1, topic=ENTRY_TOPIC, state=b"{")]
+    )
+    assert ids
+    poison = ids[0]
+    done = run_podium(populated.settings, "audit")
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"notification {poison}: cannot be decoded ({ENTRY_TOPIC}" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def test_podium_audit_json_and_limit_show_every_finding(populated: Podium) -> None:
+    """--json gives every finding to a program; --limit caps the text and says what it left."""
+
+    def rename(state: dict[str, Any]) -> None:
+        state["description"] = "renamed"
+
+    for account in populated.read_store.query("SELECT account_id FROM billing_ledgers"):
+        alter_entry(populated, UUID(account["account_id"]), 1, rename)
+    as_json = run_podium(populated.settings, "audit", "--json")
+    assert as_json.returncode == 1
+    report = json.loads(as_json.stdout)
+    assert (report["ok"], len(report["findings"]), len(report["accounts"])) == (False, 2, 2)
+    capped = run_podium(populated.settings, "audit", "--limit", "1")
+    assert "1 more finding(s) left out" in capped.stdout
+    assert "1 more account(s) left out" in capped.stdout
 
 
 def test_podium_rebuild_reproduces_the_read_models(populated: Podium) -> None:

@@ -7,11 +7,12 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import orjson
 from eventsourcing.utils import get_topic
 
+from commands.snapshots import SealedSnapshot
 from domain.account import Account
 from domain.api_key import SESSION, ApiKey
 from domain.plans import BillingCycle, plan_by_id
@@ -95,7 +96,8 @@ def test_upcast_v1_v2_adds_nonprofit_false() -> None:
 
 
 def drop_from_snapshot_state(path: Path, *names: str) -> None:
-    """Remove ``names`` from the aggregate state inside the only stored snapshot."""
+    """Remove ``names`` from the aggregate state inside the only stored snapshot, and seal it
+    again, as code of that time would have: the upcaster, not the seal, is under test."""
     with closing(sqlite3.connect(path)) as conn, conn:
         originator_id, state = conn.execute(
             "SELECT originator_id, state FROM stored_snapshots"
@@ -103,6 +105,17 @@ def drop_from_snapshot_state(path: Path, *names: str) -> None:
         snapshot: dict[str, Any] = orjson.loads(state)
         for name in names:
             snapshot["state"].pop(name, None)
+        conn.execute(
+            "UPDATE stored_snapshots SET state = ? WHERE originator_id = ?",
+            (orjson.dumps(snapshot), originator_id),
+        )
+    store = sqlite_store(path)
+    assert store.snapshots is not None
+    [stored] = store.snapshots.get(UUID(hex=originator_id))
+    assert isinstance(stored, SealedSnapshot)
+    snapshot["seal"] = store.sealer.seal(stored)
+    store.close()
+    with closing(sqlite3.connect(path)) as conn, conn:
         conn.execute(
             "UPDATE stored_snapshots SET state = ? WHERE originator_id = ?",
             (orjson.dumps(snapshot), originator_id),
@@ -122,6 +135,7 @@ def test_a_snapshot_taken_before_anchor_day_existed_still_renews(tmp_path: Path)
     drop_from_snapshot_state(path, "anchor_day", "class_version")
     store = sqlite_store(path)
     loaded = load(store, Account, account.id)
+    assert store.snapshot_faults == []  # built on the old-shape snapshot, through the upcaster
     assert loaded.period_end == datetime(2026, 11, 15, 9, 0, tzinfo=UTC)
     loaded.renew(loaded.period_end)
     assert loaded.period_end == datetime(2026, 12, 15, 9, 0, tzinfo=UTC)
