@@ -42,19 +42,24 @@ def restarted(podium: Podium) -> Iterator[Podium]:
 
 
 def snapshotted_ledger(podium: Podium, email: str) -> tuple[UUID, UUID]:
-    """A paying account whose ledger has a snapshot and an entry after it: (account, ledger)."""
+    """A paying account whose ledger's latest state is its snapshot: (account, ledger).
+
+    At the head, because the entry after a snapshot sets the balance to its own balance-after:
+    only a snapshot at the head is built on exactly as stored."""
     account_id = paying_account(podium, email)
     ledger_id = Ledger.id_for(account_id)
-    while podium.store.load(ledger_id).version <= SNAPSHOT_AT:
+    while podium.store.load(ledger_id).version < SNAPSHOT_AT:
         assert podium.billing.add_funds(account_id, 100).status == 200
+    assert podium.store.load(ledger_id).version == SNAPSHOT_AT
     return account_id, ledger_id
 
 
 def snapshotted_account(podium: Podium, email: str) -> UUID:
-    """A paying account with a snapshot of the Account stream itself."""
+    """A paying account whose latest state is a snapshot of the Account stream itself."""
     account_id = paying_account(podium, email)
-    while podium.store.load(account_id).version <= SNAPSHOT_AT:
+    while podium.store.load(account_id).version < SNAPSHOT_AT:
         podium.billing.set_payment_method(account_id, "card", {"number": "4242424242424242"})
+    assert podium.store.load(account_id).version == SNAPSHOT_AT
     return account_id
 
 
