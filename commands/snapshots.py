@@ -54,7 +54,10 @@ MAX_FAULTS = 100
 
 @dataclass(frozen=True)
 class SealedSnapshot(Snapshot):
-    """A snapshot with an HMAC over its aggregate id, version, topic and state."""
+    """A snapshot with an HMAC over its aggregate id, version, topic and state.
+
+    Its topic is stored with every snapshot: the class stays at this name, or keeps an alias.
+    """
 
     seal: str
 

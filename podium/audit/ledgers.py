@@ -124,6 +124,7 @@ class LedgerAudit:
                             f"cannot be decoded ({notification.topic}, stream "
                             f"{notification.originator_id} version "
                             f"{notification.originator_version}): {_error(error)}",
+                            account_id=self._account_of(notification),
                         )
                     )
                     continue
@@ -131,8 +132,9 @@ class LedgerAudit:
             position = page[-1].id
             self.say(f"replayed the log up to notification {position} of {head}")
 
-    def _account_of(self, event: Any) -> str | None:
-        tally = self.tallies.get(getattr(event, "originator_id", None))  # type: ignore[arg-type]
+    def _account_of(self, record: Any) -> str | None:
+        """The account whose ledger ``record`` (an event or a notification) belongs to."""
+        tally = self.tallies.get(getattr(record, "originator_id", None))  # type: ignore[arg-type]
         return tally.account_id if tally else None
 
     def _apply(self, event: Any) -> None:

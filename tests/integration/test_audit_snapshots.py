@@ -74,6 +74,7 @@ def test_a_sound_store_with_snapshots_passes(podium: Podium) -> None:
     report = run_audit(podium)
     assert report.ok, report.render()
     assert (report.streams_with_snapshots, report.snapshots) == (2, 2)
+    assert report.unsealed_snapshots == 0  # both sealed, and the seals hold after the store
     assert podium.store.snapshot_faults == []
 
 
