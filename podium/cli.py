@@ -187,6 +187,10 @@ def audit(
                 f"could not catch up ({type(error).__name__}: {error}); compared as they are",
             )
         )
+    notes.extend(
+        Finding("projection", f"read model {name}", f"stopped at {failure.describe()}")
+        for name, failure in podium.projector.failures().items()
+    )
     report = run_audit(podium.store, podium.read_store, notes=notes)
     if as_json:
         typer.echo(json.dumps(report.as_json(), indent=2))

@@ -67,8 +67,8 @@ def test_podium_audit_exits_non_zero_on_an_altered_row(populated: Podium) -> Non
 
 
 def test_podium_audit_reports_an_unreadable_event_instead_of_crashing(populated: Podium) -> None:
-    """An event nothing can decode (which also stops the billing projection) is named by
-    notification id and topic; the audit finishes and exits 1, with no traceback."""
+    """An event nothing can decode is named by notification id and topic, and so is the read
+    model it stopped; the audit finishes its report and exits 1."""
     ids = populated.store.recorder.insert_events(
         [StoredEvent(originator_id=uuid4(), originator_version=1, topic=ENTRY_TOPIC, state=b"{")]
     )
@@ -77,7 +77,8 @@ def test_podium_audit_reports_an_unreadable_event_instead_of_crashing(populated:
     done = run_podium(populated.settings, "audit")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"notification {poison}: cannot be decoded ({ENTRY_TOPIC}" in done.stdout
-    assert "Traceback" not in done.stderr
+    assert f"read model billing_history: stopped at notification {poison}" in done.stdout
+    assert done.stdout.startswith("audited ")  # the whole report, not a crash
 
 
 def test_podium_audit_json_and_limit_show_every_finding(populated: Podium) -> None:
