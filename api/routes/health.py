@@ -1,7 +1,8 @@
 """Liveness, readiness, and how far the read models have got.
 
 ``/health`` always answers 200 while the process serves (liveness) and says ``degraded``, with
-the reason, when a read model has stopped at an event it cannot apply. ``/health/ready`` is the
+the reason, when a read model has stopped at an event it cannot apply or a stored snapshot
+failed its check. ``/health/ready`` is the
 same report with 503 while degraded, for a load balancer or an orchestrator's readiness probe.
 """
 
@@ -37,12 +38,29 @@ def report(podium: Podium) -> dict[str, Any]:
         for name, state in states.items()
         if state.failure is not None
     ]
+    # Snapshots this process refused (tampered with, or sealed with another secret): commands
+    # are correct (they replay from events instead) but someone changed stored state.
+    refused = [
+        {
+            "aggregate_id": str(fault.aggregate_id),
+            "version": fault.version,
+            "topic": fault.topic,
+            "reason": fault.reason,
+        }
+        for fault in podium.store.snapshot_faults
+    ]
+    problems += [
+        f"refused the snapshot of {fault['topic']} {fault['aggregate_id']} at version "
+        f"{fault['version']} ({fault['reason']}); replayed from events instead: run `podium audit`"
+        for fault in refused
+    ]
     return {
-        "status": "degraded" if failures else "ok",
+        "status": "degraded" if failures or refused else "ok",
         "store": podium.settings.store,
         "head": head,
         "projections": {name: state.position for name, state in states.items()},
         "failed_projections": failures,
+        "refused_snapshots": refused,
         "problems": problems,
     }
 

@@ -45,6 +45,11 @@ def test_an_inflated_snapshot_gives_no_money_and_fails_the_audit(
                 "/account/funds", json={"amount": 100}, headers=owner.headers
             )
             assert expect(topped_up, 200)["balance"] == true_balance + 100
+            health = expect(restarted.get("/health"), 200)
+            assert health["status"] == "degraded"
+            [refused] = health["refused_snapshots"]
+            assert (refused["aggregate_id"], refused["version"]) == (str(ledger_id), SNAPSHOT_AT)
+            assert "podium audit" in health["problems"][0]
     finally:
         again.close()
     done = run_podium(podium.settings, "audit")
