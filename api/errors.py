@@ -29,7 +29,9 @@ TITLES = {
     404: "Not found",
     405: "Method not allowed",
     409: "Conflict",
+    413: "Content too large",
     422: "Invalid request",
+    429: "Too many requests",
 }
 
 

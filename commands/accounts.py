@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from commands import mail
-from commands.errors import AuthenticationError, PermissionDeniedError
+from commands.errors import AuthenticationError, LoginLockedError, PermissionDeniedError
 from commands.ports import PasswordHasher
 from commands.tokens import digest, new_link_token, parse_link_token
 from commands.unit_of_work import A, CommandRunner, Idempotency, Result, UnitOfWork
@@ -17,12 +19,13 @@ from domain.account import Account
 from domain.api_key import SESSION, ApiKey
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
 from domain.ledger import Ledger
-from domain.login import InvalidTokenError, Login, Role
+from domain.login import InvalidTokenError, LockoutPolicy, Login, Role
 from domain.subaccount import Subaccount, SubaccountStatus
 
 RESET_LINK_LIFETIME = timedelta(hours=1)
 ACTIVATION_LINK_LIFETIME = timedelta(days=7)
 MIN_PASSWORD, MAX_PASSWORD = 8, 256
+WRONG_CREDENTIALS = "wrong email or password"
 
 
 @dataclass(frozen=True)
@@ -56,16 +59,36 @@ def new_login(
     return unit.add(Login(email, account_id, role, password_hash, unit.now))
 
 
+def locked_message(login: Login) -> str:
+    until = f"{login.locked_until:%Y-%m-%d %H:%M} UTC" if login.locked_until else "later"
+    return (
+        f"this login is locked after too many wrong passwords, until {until}; to unlock it "
+        "now, ask for a password reset link (POST /password-reset) and set a new password"
+    )
+
+
 class Accounts:
     """Sign-up and the credentials of an account."""
 
     def __init__(
-        self, runner: CommandRunner, hasher: PasswordHasher, base_url: str, link_key: bytes
+        self,
+        runner: CommandRunner,
+        hasher: PasswordHasher,
+        base_url: str,
+        link_key: bytes,
+        lockout: LockoutPolicy | None = None,
     ) -> None:
         self.runner = runner
         self.hasher = hasher
         self.base_url = base_url
         self.link_key = link_key  # the server's secret: emailed links are derived with it
+        self.lockout = lockout or LockoutPolicy()
+
+    @cached_property
+    def _dummy_hash(self) -> str:
+        """A hash of a password nobody knows, verified against for emails without a login, so
+        an unknown email costs what a wrong password costs (no enumeration by timing)."""
+        return self.hasher.hash(secrets.token_urlsafe(24))
 
     def link(self, path: str, token: str) -> str:
         return f"{self.base_url}/{path}?token={token}"
@@ -97,16 +120,24 @@ class Accounts:
     def log_in(
         self, email: str, password: str, raw_key: str, idem: Idempotency | None = None
     ) -> Result:
-        """Check the password and issue a session key (``raw_key``) for it."""
+        """Check the password and issue a session key (``raw_key``) for it.
+
+        A wrong password is recorded on the login (and answered 401); enough of them lock it
+        (``LockoutPolicy``), and while it is locked even the right password is refused.
+        """
 
         def command(unit: UnitOfWork) -> Result:
             login = unit.find(Login, Login.id_for(email))
-            if (
-                login is None
-                or not login.can_log_in
-                or not self.hasher.verify(login.password_hash or "", password)
-            ):
-                raise AuthenticationError("wrong email or password")
+            if login is None or not login.can_log_in:
+                self.hasher.verify(self._dummy_hash, password)  # the same cost as a wrong one
+                raise AuthenticationError(WRONG_CREDENTIALS)
+            if login.is_locked(unit.now):
+                raise LoginLockedError(locked_message(login))
+            if not self.hasher.verify(login.password_hash or "", password):
+                if login.refuse_password(unit.now, self.lockout) is None:
+                    return Result(401, {"detail": WRONG_CREDENTIALS})
+                return Result(401, {"detail": f"{WRONG_CREDENTIALS}; {locked_message(login)}"})
+            login.accept_password(unit.now)
             key = unit.add(
                 ApiKey(
                     digest(raw_key),

@@ -3,6 +3,7 @@
 DomainError
 ├── ConflictError              kept colliding with concurrent writers; retry (409)
 ├── AuthenticationError        no valid credential (401)
+│   └── LoginLockedError       too many wrong passwords: refused even when right (401)
 ├── PermissionDeniedError      a valid credential that may not do this (403)
 └── InvalidRequestError
     └── IdempotencyKeyReusedError   the key was used for another request (422)
@@ -19,6 +20,10 @@ class ConflictError(DomainError):
 
 class AuthenticationError(DomainError):
     """The credentials are missing, wrong, revoked or belong to a closed login."""
+
+
+class LoginLockedError(AuthenticationError):
+    """A log-in refused, even with the right password, while the login is locked."""
 
 
 class PermissionDeniedError(DomainError):

@@ -20,7 +20,13 @@ import orjson
 
 from commands.rooms import account_limits, owned_room
 from commands.unit_of_work import CommandRunner, Result, UnitOfWork
-from domain.access import AccessRefusedError, AccessToken, Registration, Role
+from domain.access import (
+    AccessRefusedError,
+    AccessToken,
+    Registration,
+    Role,
+    WrongSecretError,
+)
 from domain.admission import Admission, LiveSlot, Seat
 from domain.errors import InvalidRequestError, LimitExceededError, NotFoundError
 from domain.plans import Limits
@@ -89,7 +95,7 @@ class Join:
         body, _, mac = value.partition(".")
         expected = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
         if not same(mac, expected):
-            raise AccessRefusedError("the autologin link is not valid")
+            raise WrongSecretError("the autologin link is not valid")
         room_hex, email, nickname, role = orjson.loads(base64.urlsafe_b64decode(body + "=="))
         if room_hex != room.id.hex:
             raise AccessRefusedError("the autologin link is for another room")
@@ -147,7 +153,7 @@ class Join:
             for role, value in room.secrets["role_hashes"].items():
                 if same(request.role_hash, value):
                     return email, request.nickname, Role(role), "role link"
-            raise AccessRefusedError("the role link is not valid for this room")
+            raise WrongSecretError("the role link is not valid for this room")
         return email, request.nickname, Role.LISTENER, ""
 
     @staticmethod
@@ -157,14 +163,14 @@ class Join:
         settings = room.settings
         if settings.access_type == AccessType.PASSWORD:
             if not password or not same(password, settings.password or ""):
-                raise AccessRefusedError("wrong or missing password for this event")
+                raise WrongSecretError("wrong or missing password for this event")
             return "password"
         if settings.access_type == AccessType.TOKEN:
             if not token:
                 raise AccessRefusedError("this event needs an access token")
             found = unit.find(AccessToken, AccessToken.id_for(room.id, token))
             if found is None:
-                raise AccessRefusedError("this access token is not valid for this event")
+                raise WrongSecretError("this access token is not valid for this event")
             found.use(email, unit.now)
             return "token"
         return ""
@@ -177,7 +183,7 @@ class Join:
         if registration is None or not registration.active:
             raise AccessRefusedError("this event needs registration: register first")
         if code is not None and not same(code, registration.code):
-            raise AccessRefusedError("the registration link does not match this email")
+            raise WrongSecretError("the registration link does not match this email")
         return "registration"
 
     @staticmethod

@@ -30,6 +30,11 @@ class AccessRefusedError(RuleViolationError):
     """Someone may not enter a room; the message says why (wrong password, used token...)."""
 
 
+class WrongSecretError(AccessRefusedError):
+    """A join refused for a wrong secret (password, token, link): what a guesser gets, and what
+    the API's rate limit on refused joins counts."""
+
+
 class AccessToken(CheapCopy, Aggregate):
     """A token that lets exactly one person into a token-access room."""
 

@@ -3,11 +3,16 @@
 Its id derives from the lower-cased email, so an email can hold one login in all of Podium.
 Passwords arrive already hashed (argon2, hashed outside the domain); one-time tokens (password
 reset, activation) arrive as SHA-256 digests, so the event log never holds a usable secret.
+
+Wrong passwords are facts of the login too (``PasswordRefused``): after ``LockoutPolicy.failures``
+of them within its window the login is locked for a while, and a new password (the reset link)
+lifts the lock. Kept in the event store, the lock holds in every process (decision 0008).
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import StrEnum
 from uuid import UUID
 
@@ -41,8 +46,21 @@ class InvalidTokenError(RuleViolationError):
     """A reset or activation token that is wrong, used or expired."""
 
 
+@dataclass(frozen=True)
+class LockoutPolicy:
+    """How many wrong passwords within ``window`` lock a login, and for how long."""
+
+    failures: int = 10
+    window: timedelta = timedelta(minutes=15)
+    duration: timedelta = timedelta(minutes=15)
+
+
 class Login(CheapCopy, Aggregate):
     """Credentials of one person."""
+
+    # Class-level defaults: logins stored before lockout existed load with none.
+    failed_logins: tuple[datetime, ...] = ()
+    locked_until: datetime | None = None
 
     class Registered(Aggregate.Created):
         email: str
@@ -111,6 +129,42 @@ class Login(CheapCopy, Aggregate):
         self.password_hash = password_hash
         self.token_digest = self.token_expires = None
         self.password_generation += 1
+        # A new password (a reset link, or the owner changing it) ends a lockout.
+        self.failed_logins, self.locked_until = (), None
+
+    # ---- wrong passwords and the lockout ------------------------------------------------------
+
+    def is_locked(self, at: datetime) -> bool:
+        return self.locked_until is not None and at < self.locked_until
+
+    def refuse_password(self, at: datetime, policy: LockoutPolicy) -> datetime | None:
+        """Record a wrong password; returns the end of the lockout if this one starts it."""
+        since = at - policy.window
+        recent = sum(1 for failed in self.failed_logins if failed > since) + 1
+        locked_until = at + policy.duration if recent >= policy.failures else None
+        self._password_refused(at, since, locked_until)
+        return locked_until
+
+    @event("PasswordRefused")
+    def _password_refused(
+        self, at: datetime, keep_since: datetime, locked_until: datetime | None
+    ) -> None:
+        # The event carries the decision (the window's start, the lock's end), so replaying
+        # it gives the same state whatever the policy is by then.
+        if locked_until is not None:
+            self.failed_logins, self.locked_until = (), locked_until
+        else:
+            kept = tuple(failed for failed in self.failed_logins if failed > keep_since)
+            self.failed_logins = (*kept, at)
+
+    def accept_password(self, at: datetime) -> None:
+        """The right password: earlier failures stop counting towards a lockout."""
+        if self.failed_logins or self.locked_until is not None:
+            self._failures_cleared(at)
+
+    @event("FailuresCleared")
+    def _failures_cleared(self, at: datetime) -> None:
+        self.failed_logins, self.locked_until = (), None
 
     def ended_session(self, password_generation: int) -> bool:
         """Whether a session issued under ``password_generation`` ended with a later password."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from commands.access import Access
 from commands.accounts import Accounts
@@ -19,11 +20,13 @@ from commands.rooms import Rooms
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
 from commands.unit_of_work import CommandRunner
+from domain.login import LockoutPolicy
 from domain.room import Room
 from podium.clock import SystemClock
 from podium.passwords import Argon2Hasher
 from podium.payments import SandboxGateway
 from podium.settings import Settings
+from podium.throttle import RateLimiter, build_rate_limiter
 from podium.transcoder import OrjsonTranscoder
 from projections.account_summary.projection import AccountSummaryProjection
 from projections.account_summary.view import AccountSummaryView
@@ -74,6 +77,7 @@ class Podium:
     views: Views
     gateway: PaymentGateway
     hasher: PasswordHasher
+    rate_limiter: RateLimiter
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -92,6 +96,14 @@ def room_url_for(base_url: str) -> Callable[[Room], str]:
         return f"{base_url}/{room.account_id.hex[:8]}/{room.name_url}"
 
     return room_url
+
+
+def lockout_policy(settings: Settings) -> LockoutPolicy:
+    return LockoutPolicy(
+        failures=settings.lockout_failures,
+        window=timedelta(minutes=settings.lockout_window_minutes),
+        duration=timedelta(minutes=settings.lockout_minutes),
+    )
 
 
 def build_read_store(settings: Settings) -> ReadStore:
@@ -138,7 +150,9 @@ def bootstrap(
         clock=clock,
         store=store,
         runner=runner,
-        accounts=Accounts(runner, hasher, settings.base_url, settings.secret.encode()),
+        accounts=Accounts(
+            runner, hasher, settings.base_url, settings.secret.encode(), lockout_policy(settings)
+        ),
         billing=Billing(runner, gateway),
         subaccounts=Subaccounts(runner, settings.base_url, settings.secret.encode()),
         outbox=Outbox(runner),
@@ -158,4 +172,5 @@ def bootstrap(
         ),
         gateway=gateway,
         hasher=hasher,
+        rate_limiter=build_rate_limiter(settings),
     )

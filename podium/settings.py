@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, model_validator
+from limits import parse_many
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEVELOPMENT_SECRET = "development-only-secret"  # noqa: S105 - refused outside development
@@ -44,6 +45,48 @@ class Settings(BaseSettings):
     mail_from: str = "Podium <no-reply@podium.invalid>"
 
     secret: str = Field(default=DEVELOPMENT_SECRET, min_length=16)
+
+    # Abuse limits (decision 0008), in the notation of the `limits` package ("10/minute;100/day");
+    # an empty string turns one off. Counted per process unless the storage is shared.
+    rate_limit_storage: str = "memory://"
+    limit_log_in_per_email: str = "10/minute;100/day"
+    limit_log_in_per_address: str = "60/minute;1000/day"
+    limit_reset_per_email: str = "5/hour"
+    limit_reset_per_address: str = "30/hour"
+    limit_sign_up_per_email: str = "5/hour"
+    limit_sign_up_per_address: str = "30/hour"
+    limit_registration_per_email: str = "10/hour"
+    limit_registration_per_address: str = "30/minute;300/hour"
+    # Only refused joins count (a wrong password or token): a join storm of right ones is fine.
+    limit_join_refusals_per_address: str = "10/minute;60/hour"
+    limit_join_refusals_per_room: str = "100/minute"
+    # Wrong passwords that lock a login, within how many minutes, and for how long.
+    lockout_failures: int = Field(default=10, ge=1)
+    lockout_window_minutes: int = Field(default=15, ge=1)
+    lockout_minutes: int = Field(default=15, ge=1)
+
+    # The largest request body a route reads, unless the route declares its own (uploads).
+    max_body_bytes: int = Field(default=1_048_576, ge=0)
+    # Served behind HTTPS (directly or by a proxy): answers carry Strict-Transport-Security.
+    behind_https: bool = False
+
+    @field_validator(
+        "limit_log_in_per_email",
+        "limit_log_in_per_address",
+        "limit_reset_per_email",
+        "limit_reset_per_address",
+        "limit_sign_up_per_email",
+        "limit_sign_up_per_address",
+        "limit_registration_per_email",
+        "limit_registration_per_address",
+        "limit_join_refusals_per_address",
+        "limit_join_refusals_per_room",
+    )
+    @classmethod
+    def _parse_limit(cls, value: str) -> str:
+        if value.strip():
+            parse_many(value)  # raises ValueError on a malformed rate: refused at start-up
+        return value
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, respond, scoped
 from api.schemas import ChangePassword, PasswordResetIn, SetPassword
+from api.throttle import PASSWORD_RESET
 from commands.unit_of_work import Idempotency
 
 router = APIRouter(tags=["passwords"])
@@ -18,7 +19,7 @@ def link(idem: tuple[str, str] | None) -> Idempotency | None:
     return scoped(idem, "password-link")
 
 
-@router.post("/password-reset", status_code=202)
+@router.post("/password-reset", status_code=202, dependencies=[PASSWORD_RESET])
 def request_reset(
     body: PasswordResetIn, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:

@@ -18,6 +18,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from api.deps import IdempotencyHeader, PodiumDep, respond, scoped
 from api.presenters import public_room
 from api.room_schemas import JoinIn, RegistrationIn
+from api.throttle import JOIN_REFUSALS, REGISTRATION
 from commands.join import JoinRequest
 from domain.errors import NotFoundError, RuleViolationError
 from podium.bootstrap import Podium
@@ -86,7 +87,7 @@ def registration_form(room_id: UUID, podium: PodiumDep) -> dict[str, Any]:
     return form(podium, found(podium.views.rooms.room(str(room_id))))
 
 
-@router.post("/rooms/{room_id}/registrations", status_code=201)
+@router.post("/rooms/{room_id}/registrations", status_code=201, dependencies=[REGISTRATION])
 def register(
     room_id: UUID, body: RegistrationIn, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -103,7 +104,7 @@ def register(
     return respond(podium, result)
 
 
-@router.post("/rooms/{room_id}/join")
+@router.post("/rooms/{room_id}/join", dependencies=[JOIN_REFUSALS])
 def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
     """Enter a room. Refusals are 403 and say why: wrong password, a token used by someone
     else, not registered, locked; a full room or the account's one live event is 409."""
