@@ -43,7 +43,8 @@ def throttled(response: Response) -> str:
 
 
 def log_in(client: TestClient, email: str, password: str = WRONG) -> Response:
-    return client.post("/sessions", json={"email": email, "password": password})
+    response: Response = client.post("/sessions", json={"email": email, "password": password})
+    return response
 
 
 def test_log_in_is_limited_per_email(client: TestClient) -> None:
