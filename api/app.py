@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import errors, throttle
+from api import docs, errors, middleware, throttle
 from api.routes import router
 from api.v1 import create_v1_app
 from podium.bootstrap import Podium
@@ -18,10 +18,19 @@ Authenticate with `X-Api-Key` (or `Authorization: Bearer`). Errors are
 
 
 def create_app(podium: Podium) -> FastAPI:
-    app = FastAPI(title="Podium", version="0.1.0", description=DESCRIPTION)
+    # The documentation pages are served by api.docs, each with its own security policy.
+    app = FastAPI(
+        title="Podium",
+        version="0.1.0",
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+    )
     app.state.podium = podium
     errors.install(app)
     throttle.install(app)
     app.mount("/v1", create_v1_app(podium))  # first: no panel route may catch /v1/ paths
     app.include_router(router)
+    docs.install(app)
+    middleware.install(app, podium)
     return app

@@ -22,6 +22,7 @@ from domain.login import Role, has_billing_rights
 from podium.bootstrap import Podium
 
 MAX_IDEMPOTENCY_KEY = 255
+PRINCIPAL_KEY = "podium.principal"  # set by api.middleware.auth_first
 
 
 def get_podium(request: Request) -> Podium:
@@ -34,10 +35,16 @@ PodiumDep = Annotated[Podium, Depends(get_podium)]
 
 def current_principal(
     podium: PodiumDep,
+    request: Request,
     x_api_key: Annotated[str | None, Header()] = None,
     authorization: Annotated[str | None, Header()] = None,
 ) -> Principal:
-    """The caller, from X-Api-Key or ``Authorization: Bearer <key>``."""
+    """The caller, from X-Api-Key or ``Authorization: Bearer <key>``.
+
+    Already known if the key was checked before the body was read (``api.middleware``)."""
+    known = request.scope.get(PRINCIPAL_KEY)
+    if isinstance(known, Principal):
+        return known
     key = x_api_key
     if key is None and authorization and authorization.lower().startswith("bearer "):
         key = authorization[7:].strip()

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
+from api.middleware.auth_first import AuthenticateFirst, v1_key
 from api.v1 import access, conferences, errors, later, reference
+from api.v1.deps import v1_principal
 from api.v1.wire import WireFormat
 from podium.bootstrap import Podium
 
@@ -33,5 +35,7 @@ def create_v1_app(podium: Podium) -> FastAPI:
     errors.install(app)
     for module in (reference, conferences, access, later):
         app.include_router(module.router)
+    # Inside WireFormat, which rewrites the scope: there the route is known (api.middleware).
+    app.add_middleware(AuthenticateFirst, podium=podium, marker=v1_principal, find_key=v1_key)
     app.add_middleware(WireFormat)
     return app

@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import Depends, Request
 
 from api.consistency import read_your_writes
-from api.deps import IdempotencyHeader, PodiumDep, principal_scope, scoped
+from api.deps import PRINCIPAL_KEY, IdempotencyHeader, PodiumDep, principal_scope, scoped
 from api.v1.errors import V1Error
 from api.v1.fields import Params
 from api.v1.params import read_params
@@ -30,7 +30,11 @@ ParamsDep = Annotated[Params, Depends(wire_params)]
 
 
 def v1_principal(podium: PodiumDep, request: Request, params: ParamsDep) -> Principal:
-    """The caller: ``X-Api-Key`` header, or the ``api_key`` parameter older clients send."""
+    """The caller: ``X-Api-Key`` header, or the ``api_key`` parameter older clients send
+    (already known if the key was checked before the body was read, ``api.middleware``)."""
+    known = request.scope.get(PRINCIPAL_KEY)
+    if isinstance(known, Principal):
+        return known
     key = (request.headers.get("x-api-key") or "").strip() or (params.text("api_key") or "")
     if not key.strip():
         raise AuthenticationError("send your API key in the X-Api-Key header")
