@@ -12,6 +12,7 @@ within its size limit.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -26,6 +27,7 @@ from api.deps import PRINCIPAL_KEY
 from commands.errors import AuthenticationError
 from podium.bootstrap import Podium
 
+log = logging.getLogger(__name__)
 # The key a request presents, from its headers and query string; None: none presented (401);
 # ELSEWHERE: it may be in the body, so the body must be read first.
 ELSEWHERE = "elsewhere"
@@ -81,6 +83,12 @@ class AuthenticateFirst:
             principal = await run_in_threadpool(self.podium.accounts.authenticate, key)
         except AuthenticationError as error:
             raise _unauthenticated(str(error)) from None
+        except Exception:
+            # Not a refusal (the store is down, say): raised from here, FastAPI's body reading
+            # would call it a malformed body (400). The route's dependency authenticates again
+            # and its error is answered as what it is.
+            log.warning("authenticating before the body failed; the route will", exc_info=True)
+            return
         scope[PRINCIPAL_KEY] = principal
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
