@@ -83,7 +83,7 @@ class CountingHasher(FastTestHasher):
 @pytest.fixture
 def accounts(tmp_path: Path) -> Accounts:
     runner = CommandRunner(sqlite_store(tmp_path / "events.db"), ManualClock(AT))
-    return Accounts(runner, CountingHasher(), "http://podium.test", POLICY)
+    return Accounts(runner, CountingHasher(), "http://podium.test", b"a test link key", POLICY)
 
 
 def test_an_unknown_email_costs_one_password_check(accounts: Accounts) -> None:
