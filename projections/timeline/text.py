@@ -28,7 +28,7 @@ SHOWN = frozenset(
      "last_name", "role", "lang", "template", "nickname", "seat", "via", "until", "login_id",
      "sequence", "amount", "currency", "balance_after", "description", "reference",
      "parent_id", "page_name", "user_name", "package_size", "expires", "handle", "slug", "n",
-     "emails"}
+     "emails", "locked_until"}
 )  # fmt: skip
 # Never shown, each for a reason:
 LEFT_OUT = frozenset(
@@ -36,6 +36,7 @@ LEFT_OUT = frozenset(
         # bookkeeping of the log, or shown in the row's own columns
         "originator_id", "originator_version", "originator_topic", "timestamp", "at",
         "account_id", "password_generation", "scope", "fingerprint", "key",
+        "keep_since",  # a lockout's window start: how the login's state is rebuilt
         # mail is never in the timeline (its owner reads it at /mail, without bodies)
         "to", "subject", "purpose", "error", "retry_at",
         # credentials and what could be turned back into one
