@@ -9,6 +9,7 @@ start time's conversion to UTC are the command layer's, which has the tz databas
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, fields, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -129,6 +130,7 @@ def check(settings: RoomSettings, limits: Limits, now: datetime, *, is_new: bool
         value = getattr(settings, name) or ""
         if len(value) > limit:
             raise InvalidRequestError(f"{name} must be at most {limit} characters")
+    check_text(settings)
     if not settings.name.strip():
         raise InvalidRequestError("name must not be empty")
     if not settings.permanent and settings.room_type != RoomType.ON_DEMAND:
@@ -160,6 +162,45 @@ def _check_range(settings: RoomSettings, now: datetime) -> None:
     if settings.starts_at is not None and settings.starts_at > now + MAX_SCHEDULE_AHEAD:
         years = MAX_SCHEDULE_AHEAD.days // 366
         raise InvalidRequestError(f"starts_at must be at most {years} years ahead")
+
+
+SINGLE_LINE = ("name", "password", "thank_you_page_url")
+MULTI_LINE = ("lobby_description", "agenda")
+_LINE_BREAKS = frozenset("\t\n\r")
+
+
+def _unfit(value: str, *, multi_line: bool) -> str | None:
+    """The first character of ``value`` that text of this kind may not hold, if any.
+
+    Control characters (C0, DEL, C1) and lone surrogates are never text: XML 1.0 cannot carry
+    most of them, terminals and mail headers act on them, and a surrogate is not even encodable as
+    UTF-8. A one-line value also refuses tabs, line breaks and the Unicode line and paragraph
+    separators; a multi-line one keeps tab, newline and carriage return.
+    """
+    for char in value:
+        if multi_line and char in _LINE_BREAKS:
+            continue
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cs") or (not multi_line and category in ("Zl", "Zp")):
+            return char
+    return None
+
+
+def check_text(settings: RoomSettings) -> None:
+    """Refuse control characters in a room's text, naming the field and the character."""
+    named: list[tuple[str, str, bool]] = [
+        (name, getattr(settings, name) or "", False) for name in SINGLE_LINE
+    ]
+    named += [(name, getattr(settings, name) or "", True) for name in MULTI_LINE]
+    for custom in settings.registration_fields:
+        named.append(("registration field label", custom.label, False))
+        named += [("registration field option", option, False) for option in custom.options]
+    for name, value, multi_line in named:
+        char = _unfit(value, multi_line=multi_line)
+        if char is not None:
+            raise InvalidRequestError(
+                f"{name} must not contain control characters (found U+{ord(char):04X})"
+            )
 
 
 def _check_form(form: tuple[FormField, ...]) -> None:

@@ -67,6 +67,18 @@ class ReadStore(Protocol):
     def close(self) -> None: ...
 
 
+def storable(params: Sequence[Any]) -> tuple[Any, ...]:
+    """``params`` with NUL in text replaced by U+FFFD, the same on both stores.
+
+    PostgreSQL text cannot hold NUL, and an event written before room names refused control
+    characters may carry one: without this it would stop every read model that shows it. Doing
+    it on SQLite too keeps a read model the same whichever store it is built on.
+    """
+    return tuple(
+        p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params
+    )
+
+
 class _SQLiteCursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self._cursor = cursor
@@ -76,7 +88,7 @@ class _SQLiteCursor:
         return self._cursor.rowcount
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._cursor.execute(sql.replace("%s", "?"), tuple(params))
+        return self._cursor.execute(sql.replace("%s", "?"), storable(params))
 
     def fetchall(self) -> list[Row]:
         return [dict(row) for row in self._cursor.fetchall()]
@@ -145,7 +157,7 @@ class _PipelinedCursor:
         return self._cursor.rowcount
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        return self._cursor.execute(sql, params)
+        return self._cursor.execute(sql, storable(params))
 
     def fetchall(self) -> list[Row]:
         return cast(list[Row], self._cursor.fetchall())

@@ -4,8 +4,10 @@
 (no JSONP callback: no known client sends one). ``xml`` is a plain serialisation: the document
 element is ``<response>``, a map's keys become elements (a key that is not an XML name, such as
 ``First Name``, becomes ``<item key="First Name">``), list entries are ``<item>`` elements,
-booleans are 1/0 and null is an empty element. ``printr`` imitates PHP's ``print_r`` of the
-decoded JSON, for the PHP clients that asked for it.
+booleans are 1/0 and null is an empty element. A character XML 1.0 cannot hold at all (most
+control characters, lone surrogates, U+FFFE and U+FFFF: not even as a character reference) becomes
+U+FFFD, so no stored value, however old, makes the document ill-formed. ``printr`` imitates
+PHP's ``print_r`` of the decoded JSON, for the PHP clients that asked for it.
 """
 
 from __future__ import annotations
@@ -27,6 +29,13 @@ MEDIA_TYPES = {
     "printr": "text/plain",
 }
 _XML_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9._-]*$")
+# The complement of XML 1.0's Char production (section 2.2).
+_NOT_XML_CHAR = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """``text`` with every character XML 1.0 cannot carry replaced by U+FFFD."""
+    return _NOT_XML_CHAR.sub("\ufffd", text)
 
 
 def to_json(data: Any) -> str:
@@ -38,7 +47,7 @@ def _xml_text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "1" if value else "0"
-    return str(value)
+    return xml_safe(str(value))
 
 
 def _fill(element: Element, value: Any) -> None:
@@ -48,7 +57,7 @@ def _fill(element: Element, value: Any) -> None:
             if _XML_NAME.match(name) and not name.lower().startswith("xml"):
                 child = SubElement(element, name)
             else:
-                child = SubElement(element, "item", key=name)
+                child = SubElement(element, "item", key=xml_safe(name))
             _fill(child, item)
     elif isinstance(value, list):
         for item in value:
