@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from podium import startup
 from podium.audit.report import DEFAULT_LIMIT
 from podium.bootstrap import Podium, bootstrap
 from podium.mail import SmtpTransport
@@ -19,7 +20,8 @@ app = typer.Typer(help="Podium: an event-sourced webinar platform backend.", no_
 
 
 def _podium() -> Podium:
-    return bootstrap(Settings())
+    with startup.one_line_failures("start"):
+        return bootstrap(startup.settings())
 
 
 def _transport(settings: Settings) -> SmtpTransport:
@@ -31,7 +33,8 @@ def migrate() -> None:
     """Create or update the read-model tables (and the event store's)."""
     from projections.store import migrate as apply
 
-    podium = bootstrap(Settings(), apply_migrations=False)
+    with startup.one_line_failures("migrate"):
+        podium = bootstrap(startup.settings(), apply_migrations=False)
     applied = apply(podium.read_store)
     typer.echo(f"applied: {', '.join(applied)}" if applied else "read models are up to date")
     podium.close()
@@ -53,22 +56,46 @@ def serve(
     from workers import scheduler
 
     logging.basicConfig(level=logging.INFO)
-    podium = _podium()
+    with startup.one_line_failures("start"):
+        settings = startup.settings()
+        # Bound first, before the data directory is touched: a second Podium on the same port
+        # stops here, saying so, having changed nothing.
+        listening = startup.listen(settings.host, settings.port)
+        sink = mail_sink and settings.environment == "development"
+        if sink:
+            settings = settings.model_copy(update={"smtp_port": startup.sink_port(settings)})
+        podium = bootstrap(settings)
+        api = create_app(podium)
+        if sink:  # last, so a failure before it leaves no sink's chatter behind
+            _start_mail_sink(settings.smtp_host, settings.smtp_port)
     stop = threading.Event()
-    if mail_sink and podium.settings.environment == "development":
-        from podium.mail import ConsoleSink
-
-        ConsoleSink(podium.settings.smtp_host, podium.settings.smtp_port).start()
     if workers:
         threading.Thread(
             target=podium.projector.run_forever, args=(stop,), name="projector", daemon=True
         ).start()
         scheduler.start(podium, _transport(podium.settings))
+    typer.echo(f"podium: serving on {settings.base_url}")
     try:
-        uvicorn.run(create_app(podium), host=podium.settings.host, port=podium.settings.port)
+        uvicorn.Server(uvicorn.Config(api)).run(sockets=[listening])
     finally:
         stop.set()
         podium.close()
+
+
+def _start_mail_sink(host: str, port: int) -> None:
+    """Start the development mail sink where Podium's mail transport sends."""
+    from podium.mail import ConsoleSink
+
+    logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-connection chatter
+    try:
+        ConsoleSink(host, port).start()
+    except Exception as error:  # aiosmtpd re-raises whatever its thread met
+        reason = " ".join(str(error).split()) or type(error).__name__
+        raise startup.StartupError(
+            f"start the mail sink on {host}:{port}: {reason}"
+            " (set PODIUM_SMTP_PORT to a free port, or --no-mail-sink)"
+        ) from None
+    typer.echo(f"podium: mail sink on {host}:{port}: mail is printed here")
 
 
 @app.command()
