@@ -115,11 +115,15 @@ def test_a_removed_member_is_shut_out(client: TestClient, podium: Podium) -> Non
 
 
 def test_the_owner_cannot_be_removed(client: TestClient) -> None:
-    """Removing the owner's own login is a 409."""
+    """Removing the owner's own login is a 409; the owner stays, and its key still works."""
     owner = paying_owner(client, "owner@example.com")
     login_id = account(client, owner)["members"][0]["login_id"]
     problem(client.delete(f"/members/{login_id}", headers=owner.headers), 409)
-    account(client, owner)
+    after = account(client, owner)
+    assert [(m["login_id"], m["role"], m["status"]) for m in after["members"]] == [
+        (login_id, "owner", "active")
+    ]
+    assert log_in(client, "owner@example.com")
 
 
 def test_a_member_cannot_be_invited_twice(client: TestClient) -> None:

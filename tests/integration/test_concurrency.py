@@ -41,7 +41,7 @@ def test_racing_retries_with_one_key_charge_once(podium: Podium, gateway: Sandbo
         results = list(pool.map(send, range(THREADS)))
     assert {r.status for r in results} == {200}
     assert len({str(r.body) for r in results}) == 1
-    assert sum(not r.replayed for r in results) <= THREADS
+    assert sum(not r.replayed for r in results) == 1  # one first answer, the rest replays
     assert len(gateway.charged) == charged_before + 1
     podium.projector.catch_up()
     balance = podium.views.billing.balance(str(account_id))

@@ -69,7 +69,7 @@ def test_a_declined_renewal_leaves_the_account_past_due_until_funds_cover_it(
     account_id = paying_account(podium, "broke@example.com")
     podium.billing.set_payment_method(account_id, "card", {"number": "4000000000009995"})
     clock.advance(timedelta(days=31))
-    run_due(podium)
+    assert run_due(podium) == [str(account_id)]
     account = podium.views.accounts.account(str(account_id))
     balance = podium.views.billing.balance(str(account_id))
     assert account is not None
@@ -77,7 +77,7 @@ def test_a_declined_renewal_leaves_the_account_past_due_until_funds_cover_it(
     assert account["status"] == "past_due"
     assert balance["balance"] == -3000
     podium.billing.set_payment_method(account_id, "card", {"number": "4242424242424242"})
-    podium.billing.add_funds(account_id, 3000)
+    assert podium.billing.add_funds(account_id, 3000).status == 200
     podium.projector.catch_up()
     settled = podium.views.accounts.account(str(account_id))
     assert settled is not None
