@@ -12,6 +12,7 @@ from commands.errors import PermissionDeniedError
 from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.account import Account
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
+from domain.ids import account_handle, legacy_account_handle
 from domain.plans import Limits
 from domain.room import Room, RoomAddress, RoomSettings, RoomStatus, check, slugify
 from domain.subaccount import Subaccount
@@ -86,9 +87,13 @@ class Rooms:
 
         def command(unit: UnitOfWork) -> Result:
             check(settings, account_limits(unit, account_id), unit.now, is_new=True)
-            handle, slug = account_id.hex[:8], wanted or slugify(settings.name)
+            handle, slug = account_handle(account_id), wanted or slugify(settings.name)
+            legacy = legacy_account_handle(account_id)
             for n in range(2, 1000):
-                if not unit.exists(RoomAddress.id_for(handle, slug)):
+                # A room of the account made before the full handle holds its name_url under
+                # the legacy handle; it is taken for the account's new rooms too.
+                taken = (RoomAddress.id_for(h, slug) for h in (handle, legacy))
+                if not any(unit.exists(address) for address in taken):
                     break
                 if wanted:
                     raise RuleViolationError(f"another room already has the URL name {wanted}")

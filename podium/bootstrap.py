@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from uuid import UUID
 
 from commands.access import Access
 from commands.accounts import Accounts
@@ -20,6 +21,7 @@ from commands.rooms import Rooms
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
 from commands.unit_of_work import CommandRunner
+from domain.ids import account_handle
 from domain.login import LockoutPolicy
 from domain.room import Room
 from podium.clock import SystemClock
@@ -82,7 +84,7 @@ class Podium:
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
         """A room's public URL from its read-model row (the write side uses room_url_for)."""
-        return f"{self.settings.base_url}/{account_id.replace('-', '')[:8]}/{name_url}"
+        return f"{self.settings.base_url}/{account_handle(UUID(account_id))}/{name_url}"
 
     def close(self) -> None:
         self.read_store.close()
@@ -93,7 +95,7 @@ def room_url_for(base_url: str) -> Callable[[Room], str]:
     """Rooms live at <base>/<account handle>/<name_url>, as ClickMeeting's do on a host."""
 
     def room_url(room: Room) -> str:
-        return f"{base_url}/{room.account_id.hex[:8]}/{room.name_url}"
+        return f"{base_url}/{account_handle(room.account_id)}/{room.name_url}"
 
     return room_url
 

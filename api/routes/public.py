@@ -32,9 +32,10 @@ FIXED_FIELDS = [
 
 
 class _RoomHandle(Convertor[str]):
-    """An account's handle in a room URL: the first 8 hex digits of its id."""
+    """An account's handle in a room URL: 16 hex digits (``domain.ids.account_handle``), or the
+    8 of the URLs issued before them."""
 
-    regex = "[0-9a-f]{8}"
+    regex = "[0-9a-f]{8}(?:[0-9a-f]{8})?"
 
     def convert(self, value: str) -> str:
         return value

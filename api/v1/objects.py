@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from api.v1.deps import room_uuid
 from commands.accounts import Principal
+from domain.ids import account_handle
 from domain.room import AccessType
 from podium.bootstrap import Podium
 
@@ -61,7 +63,7 @@ def host_identity(podium: Podium, account_id: str) -> str:
     """The email the host autologin hash signs in as: the account's owner login."""
     logins = podium.views.accounts.logins(account_id)
     owners = [row for row in logins if row["role"] in ("owner", "subaccount")] or logins
-    return str(owners[0]["email"]) if owners else f"host@{account_id.replace('-', '')[:8]}"
+    return str(owners[0]["email"]) if owners else f"host@{account_handle(UUID(account_id))}"
 
 
 def host_hash(podium: Podium, who: Principal, row: dict[str, Any], email: str) -> str:

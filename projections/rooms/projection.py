@@ -9,7 +9,8 @@ from typing import Any
 
 from domain.access import AccessToken, Invitation, Registration
 from domain.admission import Admission
-from domain.room import Room, RoomSettings, room_number
+from domain.ids import LEGACY_HANDLE_DIGITS, account_handle
+from domain.room import Room, RoomAddress, RoomSettings, room_number
 from projections.store import Cursor
 
 Handler = Callable[[Cursor, Any], None]
@@ -56,6 +57,7 @@ def _scheduled(cursor: Cursor, e: Any) -> None:
         account_id=str(e.account_id),
         number=room_number(e.originator_id),
         name_url=e.name_url,
+        handle=account_handle(e.account_id),
         status="active",
         locked=False,
         secrets=json.dumps(e.secrets, sort_keys=True),
@@ -63,6 +65,16 @@ def _scheduled(cursor: Cursor, e: Any) -> None:
         updated_at=_iso(e.at),
         **_settings_columns(RoomSettings.from_state(e.settings)),
     )
+
+
+def _address_claimed(cursor: Cursor, e: Any) -> None:
+    # A room whose address was claimed under the 8-digit handle was given that URL: it keeps
+    # answering there. Rooms claimed under the full handle never had such a URL, so a legacy
+    # handle shared by two accounts can name at most one room (claims are unique).
+    if len(e.handle) == LEGACY_HANDLE_DIGITS:
+        cursor.execute(
+            "UPDATE rooms SET legacy_handle = %s WHERE room_id = %s", (e.handle, str(e.room_id))
+        )
 
 
 def _edited(cursor: Cursor, e: Any) -> None:
@@ -87,6 +99,7 @@ def _set(table: str, key: str, **read: Callable[[Any], Any]) -> Handler:
 HANDLERS: dict[type, Handler] = {
     Room.Scheduled: _scheduled,
     Room.Edited: _edited,
+    RoomAddress.Claimed: _address_claimed,
     Room.StatusChanged: _set(
         "rooms", "room_id", status=lambda e: e.status, updated_at=lambda e: _iso(e.at)
     ),

@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from domain.ids import LEGACY_HANDLE_DIGITS
 from projections.store import ReadStore, Row
 
 ACTIVE = "status = 'active' AND (permanent OR ends_at IS NULL OR ends_at > %s)"
@@ -41,11 +42,15 @@ class RoomsView:
         return _room(rows[0]) if rows else None
 
     def by_address(self, handle: str, name_url: str) -> dict[str, Any] | None:
+        """The room at ``<handle>/<name_url>``: the account's handle, or the legacy 8-digit one
+        for a room whose URL was issued with it (both indexed with name_url)."""
+        column = "legacy_handle" if len(handle) == LEGACY_HANDLE_DIGITS else "handle"
         rows = self.store.query(
-            "SELECT * FROM rooms WHERE name_url = %s AND status <> 'deleted'", (name_url,)
+            f"SELECT * FROM rooms WHERE {column} = %s AND name_url = %s "  # noqa: S608 - ours
+            "AND status <> 'deleted'",
+            (handle, name_url),
         )
-        found = [r for r in rows if r["account_id"].replace("-", "").startswith(handle)]
-        return _room(found[0]) if found else None
+        return _room(rows[0]) if rows else None
 
     def rooms(self, account_id: str, active: bool, now: datetime) -> list[dict[str, Any]]:
         """The active list (upcoming or running, and permanent rooms) or the inactive one."""

@@ -4,9 +4,11 @@ the reference data behind the form, and finding a room by event ID or URL."""
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 from fastapi.testclient import TestClient
 
+from domain.ids import account_handle
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from tests.e2e.helpers import (
@@ -42,7 +44,9 @@ def test_a_scheduled_room_shows_its_url_event_id_embed_code_pins_and_role_links(
     assert utc(room["starts_at"]) == utc("2026-10-20T08:00:00+00:00")  # CEST is UTC+2
     assert utc(room["ends_at"]) == utc("2026-10-20T09:30:00+00:00")
     assert (room["timezone"], room["status"], room["locked"]) == ("Europe/Warsaw", "active", False)
-    assert path_of(room["room_url"]) == f"/{owner.account_id.replace('-', '')[:8]}/quarterly-review"
+    assert (
+        path_of(room["room_url"]) == f"/{account_handle(UUID(owner.account_id))}/quarterly-review"
+    )
     assert room["embed_code"].startswith(f'<iframe src="{room["room_url"]}?embed=1"')
     assert isinstance(room["number"], int)
     assert room["number"] > 0
@@ -201,7 +205,7 @@ def test_a_subaccount_schedules_its_own_rooms_apart_from_its_parent(
     sub_id = assign_subaccount(client, owner, "branch@example.com")
     branch = subaccount_login(client, podium, sub_id, "branch@example.com")
     room = schedule(client, branch, "Branch Webinar")
-    assert path_of(room["room_url"]).startswith(f"/{sub_id.replace('-', '')[:8]}/")
+    assert path_of(room["room_url"]).startswith(f"/{account_handle(UUID(sub_id))}/")
     assert [r["room_id"] for r in rooms(client, branch)] == [room["room_id"]]
     assert rooms(client, owner) == []
     problem(client.get(f"/rooms/{room['room_id']}", headers=owner.headers), 404)
