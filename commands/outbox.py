@@ -14,6 +14,18 @@ class Outbox:
     def __init__(self, runner: CommandRunner) -> None:
         self.runner = runner
 
+    def claim(self, mail_id: UUID, by: str) -> Result:
+        """Claim the message for one delivery attempt; ``claimed`` is False if another attempt
+        holds it or it needs none. Two claims racing on one version: the second is retried on
+        the new state, sees the first, and answers False."""
+
+        def command(unit: UnitOfWork) -> Result:
+            mail = unit.get(OutgoingMail, mail_id, "message")
+            claimed = mail.claim(by, unit.now)
+            return Result(200, {"mail_id": str(mail_id), "claimed": claimed})
+
+        return self.runner.run(command)
+
     def delivered(self, mail_id: UUID) -> Result:
         def command(unit: UnitOfWork) -> Result:
             mail = unit.get(OutgoingMail, mail_id, "message")

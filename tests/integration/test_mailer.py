@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timedelta
 from uuid import UUID
 
-from podium.bootstrap import Podium
+import pytest
+
+from domain.mail import CLAIM_LEASE
+from podium.bootstrap import Podium, bootstrap
 from podium.clock import ManualClock
 from podium.mail import SmtpTransport
+from podium.passwords import FastTestHasher
+from podium.settings import Settings
+from projections.outbox.view import OutboxView
+from projections.store import Row
 from tests.integration.scenario import paying_account
 from tests.integration.smtp import SmtpServer, free_port
 from workers.mailer import deliver_due
@@ -92,3 +101,69 @@ def test_backoff_doubles_between_failed_attempts(podium: Podium, clock: ManualCl
     assert rows[0]["attempts"] == 2
     expected = (clock.now() + timedelta(seconds=60)).isoformat()
     assert rows[0]["next_attempt_at"] == expected
+
+
+def queue_resets(podium: Podium, count: int) -> list[str]:
+    """``count`` password-reset messages in the outbox, one per new login; their recipients."""
+    emails = [f"user{n}@example.com" for n in range(count)]
+    for email in emails:
+        podium.accounts.sign_up("Org", email, "password1", False, None)
+        podium.accounts.request_password_reset(email)
+    return emails
+
+
+def test_two_deliverers_racing_over_one_outbox_send_each_message_once(
+    podium: Podium,
+    settings: Settings,
+    clock: ManualClock,
+    smtp_server: SmtpServer,
+    transport: SmtpTransport,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two processes' deliverers read the same pending list, then both deliver: every message
+    reaches the SMTP server exactly once, and each is recorded delivered."""
+    emails = queue_resets(podium, 12)
+    rival = bootstrap(settings, clock=clock, hasher=FastTestHasher())  # another process's Podium
+    both_have_read = threading.Barrier(2, timeout=30)
+
+    def after_both_read(view: OutboxView) -> None:
+        read = view.due
+
+        def due(now: datetime, limit: int = 50) -> list[Row]:
+            rows = read(now, limit)
+            both_have_read.wait()  # neither claims before both hold the whole list
+            return rows
+
+        monkeypatch.setattr(view, "due", due)
+
+    after_both_read(podium.views.outbox)
+    after_both_read(rival.views.outbox)
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            runs = [
+                pool.submit(deliver_due, side, transport, 50, name)
+                for side, name in ((podium, "scheduler"), (rival, "mailer"))
+            ]
+            counts = [run.result(timeout=60) for run in runs]
+    finally:
+        rival.close()
+    assert sum(counts) == len(emails)
+    assert sorted(str(m["To"]) for m in smtp_server.inbox.messages) == sorted(emails)
+    podium.projector.catch_up()
+    assert {podium.views.outbox.to(e)[0]["status"] for e in emails} == {"delivered"}
+
+
+def test_a_claim_never_completed_lapses_and_the_message_is_sent(
+    podium: Podium, clock: ManualClock, smtp_server: SmtpServer, transport: SmtpTransport
+) -> None:
+    """A deliverer that claimed and crashed holds the message only until its lease ends."""
+    [email] = queue_resets(podium, 1)
+    podium.projector.catch_up()
+    mail_id = UUID(podium.views.outbox.to(email)[0]["mail_id"])
+    assert podium.outbox.claim(mail_id, "crashed").body["claimed"] is True
+    assert deliver_due(podium, transport) == 0
+    assert smtp_server.inbox.to(email) == []
+    clock.advance(CLAIM_LEASE)
+    assert deliver_due(podium, transport) == 1
+    assert len(smtp_server.inbox.to(email)) == 1
+    assert deliver_due(podium, transport) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from domain.mail import OutgoingMail
+from domain.mail import CLAIM_LEASE, OutgoingMail
 
 AT = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)
 
@@ -62,3 +62,29 @@ def test_delivery_is_recorded_once() -> None:
     mail.delivered_at(AT + timedelta(seconds=5))
     assert mail.delivered
     assert len(mail.collect_events()) == 1
+
+
+def test_one_claim_at_a_time_until_it_lapses() -> None:
+    """A live claim refuses a second; at the lease's end the message can be claimed again."""
+    mail = new_mail()
+    mail.collect_events()
+    assert mail.claim("a", AT)
+    assert not mail.claim("b", AT + CLAIM_LEASE - timedelta(seconds=1))
+    assert mail.claimed_by == "a"
+    assert mail.claim("b", AT + CLAIM_LEASE)
+    assert mail.claimed_by == "b"
+    assert [type(e) for e in mail.collect_events()] == [OutgoingMail.Claimed] * 2
+
+
+def test_a_finished_attempt_releases_its_claim() -> None:
+    """A failure frees the message for its retry (when due); a delivery ends all claims."""
+    mail = new_mail()
+    assert mail.claim("a", AT)
+    mail.attempt_failed("timeout", AT)
+    assert mail.claimed_until is None
+    assert not mail.claim("b", AT + timedelta(seconds=29))  # backing off: not due yet
+    assert mail.claim("b", AT + timedelta(seconds=30))
+    mail.delivered_at(AT + timedelta(seconds=31))
+    mail.collect_events()
+    assert not mail.claim("c", AT + timedelta(hours=2))
+    assert mail.collect_events() == []
