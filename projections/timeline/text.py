@@ -38,7 +38,7 @@ LEFT_OUT = frozenset(
         "account_id", "password_generation", "scope", "fingerprint", "key",
         "keep_since",  # a lockout's window start: how the login's state is rebuilt
         # mail is never in the timeline (its owner reads it at /mail, without bodies)
-        "to", "subject", "purpose", "error", "retry_at",
+        "to", "subject", "purpose", "error", "retry_at", "by",  # "by": a mail claim's deliverer
         # credentials and what could be turned back into one
         "token",  # a payment token, a per-invitee token, an access token: each lets someone in
         "password_hash", "digest", "secrets", "hash", "previous_hash",
