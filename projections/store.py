@@ -190,7 +190,7 @@ class PostgresReadStore:
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._pool.connection() as conn, conn.cursor() as cursor:
-            cursor.execute(sql, tuple(params))
+            cursor.execute(sql, storable(params))
             return cast(list[Row], cursor.fetchall())
 
     def close(self) -> None:
