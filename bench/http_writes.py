@@ -3,11 +3,12 @@
     python -m bench.http_writes --podium after=.venv/bin/podium \\
         --podium before=../before/.venv/bin/podium --seconds 5 --threads 4 --repeat 3
 
-For each ``podium`` executable given (each its own checkout's venv), each mode (see
-``bench.http_server.MODES``) and each repeat, a fresh store and a fresh server: accounts signed
-up over HTTP, then N client threads (one keep-alive httpx client each) send one mix of requests
-for a fixed time. ``plans`` (GET /plans, no store access) is the HTTP floor of that server.
-Repeats alternate the executables' order; the fastest repeat is kept, every rate is in the JSON.
+For each ``podium`` executable given (each its own checkout's venv) and each mode (see
+``bench.http_server.MODES``), a fresh store and server, all started at once, accounts signed up
+over HTTP. Then, phase by phase, N client threads (one keep-alive httpx client each) send one
+mix of requests to one server for a fixed time, the servers taking turns in alternating order.
+``plans`` (GET /plans, no store access) is the HTTP floor of each server. The fastest of the
+repeats is kept; every rate is in the JSON.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import json
 import sys
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -45,6 +47,7 @@ MIXES = {
     "mixed": "the three writes in turn",
 }
 WRITES = ("contacts", "rooms", "funds")
+Key = tuple[str, str, str]  # target label, mode, mix
 
 
 class UnexpectedStatus(Exception):
@@ -64,7 +67,7 @@ def target(text: str) -> Target:
     label, sep, path = text.partition("=")
     if not sep:
         label, path = "", text
-    podium = Path(path).expanduser()
+    podium = Path(path).expanduser().absolute()  # the server runs in its data directory
     if not label:
         # .../<checkout>/.venv/bin/podium -> <checkout>
         label = podium.parent.parent.parent.name if len(podium.parts) > 3 else str(podium)
@@ -211,26 +214,50 @@ def measure(server: Server, load: Load, mix: str, args: argparse.Namespace) -> S
     return stats
 
 
-def run_server(target: Target, mode: str, args: argparse.Namespace) -> dict[str, Stats]:
-    """A fresh store and server for ``target`` in ``mode``; every mix measured on it."""
-    results = {}
-    with (
-        fresh_store(args.store, ROOT / "var") as settings,
-        serving(target.podium, settings, mode) as server,
-    ):
-        load = Load(server.url, sign_up(server.url, args.accounts), args.threads)
-        try:
-            for mix in args.mixes:
-                results[mix] = measure(server, load, mix, args)
-                print(f"  {target.label:>8} {mix_row(mode, mix, results[mix])}", file=sys.stderr)
-        finally:
-            load.close()
-    return results
+@dataclass
+class Running:
+    """One server being measured: which checkout, in which mode, and its load."""
+
+    target: Target
+    mode: str
+    server: Server
+    load: Load
+
+
+@contextmanager
+def all_servers(args: argparse.Namespace) -> Iterator[list[Running]]:
+    """A fresh store and server, accounts signed up, for each target in each mode, at once."""
+    with ExitStack() as stack:
+        running = []
+        for current in args.podium:
+            for mode in args.modes:
+                print(f"starting {current.label} {mode}", file=sys.stderr)
+                settings = stack.enter_context(fresh_store(args.store, ROOT / "var"))
+                server = stack.enter_context(serving(current.podium, settings, mode))
+                load = Load(server.url, sign_up(server.url, args.accounts), args.threads)
+                stack.callback(load.close)
+                running.append(Running(current, mode, server, load))
+        yield running
+
+
+def measure_all(args: argparse.Namespace) -> dict[Key, list[Stats]]:
+    """Every mix on every server, ``args.repeat`` times, the servers taking turns phase by
+    phase (in alternating order), so a busy moment of a shared machine hits all of them alike.
+    """
+    runs: dict[Key, list[Stats]] = {}
+    with all_servers(args) as running:
+        for repeat in range(args.repeat):
+            for number, mix in enumerate(args.mixes):
+                order = running if (repeat + number) % 2 == 0 else running[::-1]
+                for current in order:
+                    stats = measure(current.server, current.load, mix, args)
+                    runs.setdefault((current.target.label, current.mode, mix), []).append(stats)
+                    row = mix_row(current.mode, mix, stats)
+                    print(f"{repeat + 1} {current.target.label:>8} {row}", file=sys.stderr)
+    return runs
 
 
 # -- the report -----------------------------------------------------------------------------
-
-Key = tuple[str, str, str]  # target label, mode, mix
 
 
 def ok_per_second(stats: Stats) -> float:
@@ -271,6 +298,18 @@ HEADER = (
 def table(best: dict[Key, Stats], targets: list[Target]) -> str:
     """Every row, with its rate over the same server's floor and over the write alone."""
     lines = [HEADER]
+    labels = [t.label for t in targets]
+    modes, mixes = list(MODES), list(MIXES)
+    best = dict(
+        sorted(
+            best.items(),
+            key=lambda item: (
+                labels.index(item[0][0]),
+                modes.index(item[0][1]),
+                mixes.index(item[0][2]),
+            ),
+        )
+    )
     for (label, mode, mix), stats in best.items():
         floor = best.get((label, mode, FLOOR))
         alone = best.get((label, WRITE_ALONE, mix))
@@ -296,16 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     (ROOT / "var").mkdir(exist_ok=True)
     revisions = {t.label: revision(t.podium) for t in args.podium}
-    runs: dict[Key, list[Stats]] = {}
-    for repeat in range(args.repeat):
-        # Alternate which checkout goes first, so neither always gets the quieter moment.
-        order = args.podium if repeat % 2 == 0 else list(reversed(args.podium))
-        for current in order:
-            for mode in args.modes:
-                print(f"run {repeat + 1}/{args.repeat}: {current.label} {mode}", file=sys.stderr)
-                for mix, stats in run_server(current, mode, args).items():
-                    runs.setdefault((current.label, mode, mix), []).append(stats)
-    best = best_runs(runs)
+    best = best_runs(measure_all(args))
     print(table(best, args.podium))
     report = {
         "started": datetime.now(UTC).isoformat(),
