@@ -70,6 +70,10 @@ def server_env(settings: Settings, mode: str, port: int, smtp_port: int) -> dict
         # The development mail sink (as `make run` starts it) on a port of its own, so two
         # servers, or a developer's `make run`, never collide on 8025.
         "PODIUM_SMTP_PORT": str(smtp_port),
+        # Sign-up and log-in are rate limited per client address (code from decision 0008 on;
+        # older code ignores these): the bench signs up all its accounts from one address.
+        "PODIUM_LIMIT_SIGN_UP_PER_ADDRESS": "",
+        "PODIUM_LIMIT_LOG_IN_PER_ADDRESS": "",
     }
 
 

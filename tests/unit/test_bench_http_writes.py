@@ -94,6 +94,8 @@ def test_the_server_gets_its_store_and_mode_and_none_of_the_callers_podium_setti
         "PODIUM_HOST": "127.0.0.1",
         "PODIUM_PORT": "8123",
         "PODIUM_SMTP_PORT": "8124",
+        "PODIUM_LIMIT_SIGN_UP_PER_ADDRESS": "",
+        "PODIUM_LIMIT_LOG_IN_PER_ADDRESS": "",
     }
 
 
