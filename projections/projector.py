@@ -109,6 +109,11 @@ class Projector:
         # One lock per projection: commands that touch different read models never queue on
         # each other's catch-up.
         self._locks = {p.name: threading.Lock() for p in self.projections}
+        # A projector thread in this process (``run_forever``) is woken by a write instead of
+        # waiting out its poll interval, and tells the answers waiting for it when it has
+        # caught up; a projector in another process is polled.
+        self._wake = threading.Event()
+        self._progress = threading.Condition()
 
     # -- reading where projections are ------------------------------------------------------
 
@@ -323,10 +328,14 @@ class Projector:
     # -- following and waiting -------------------------------------------------------------
 
     def run_forever(self, stop: threading.Event, interval: float = 0.05) -> None:
-        """Poll the log until ``stop`` is set (SQLite's recorder offers no subscription)."""
+        """Poll the log until ``stop`` is set (SQLite's recorder offers no subscription), at
+        once when this process appended something (``wake``), else every ``interval``."""
         while not stop.is_set():
+            self._wake.clear()
             try:
                 self.catch_up()
+                with self._progress:
+                    self._progress.notify_all()
             except ProjectionRaceError:
                 pass  # another projector did this batch; we catch up from its position
             except Exception:
@@ -334,7 +343,11 @@ class Projector:
                 # must outlive it, or read models would silently stop until a restart.
                 log.exception("projector could not catch up; trying again")
                 stop.wait(min(interval * 20, 1.0))
-            stop.wait(interval)
+            self._wake.wait(interval)
+
+    def wake(self) -> None:
+        """Something was appended: a ``run_forever`` thread in this process catches up now."""
+        self._wake.set()
 
     def wait_for(
         self,
@@ -367,5 +380,9 @@ class Projector:
                 with contextlib.suppress(ProjectionRaceError):
                     self._catch_up_behind(behind, states, position)
             else:
-                time.sleep(pause)  # another process is projecting; ask again shortly
+                # Another thread (woken) or process is projecting: ask again once this
+                # process's projector says it caught up, or shortly.
+                self.wake()
+                with self._progress:
+                    self._progress.wait(pause)
                 pause = min(pause * 2, 0.05)

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+
 from fastapi.testclient import TestClient
 
-from podium.bootstrap import Podium
+from api.app import create_app
+from api.consistency import STALE_HEADER
+from podium.bootstrap import Podium, bootstrap
+from podium.clock import ManualClock
+from podium.passwords import FastTestHasher
+from podium.settings import Settings
 from tests.e2e.helpers import (
     CARD_OK,
     PASSWORD,
@@ -16,6 +23,7 @@ from tests.e2e.helpers import (
     log_in,
     paying_owner,
     transactions,
+    trial_owner,
 )
 
 
@@ -77,3 +85,32 @@ def test_cancelling_shows_no_downgrade_still_scheduled(client: TestClient) -> No
     expect(client.post("/account/cancellation", headers=owner.headers), 200)
     shown = account(client, owner)
     assert (shown["scheduled_plan_id"], shown["scheduled_cycle"]) == (None, None)
+
+
+def test_with_a_projector_thread_an_answer_waits_for_it_not_for_its_poll(
+    settings: Settings, clock: ManualClock
+) -> None:
+    """Projection off the request path (a projector thread polling once an hour): the write
+    wakes it, and the answer comes once the read models show the write, not stale."""
+    settings = settings.model_copy(
+        update={"project_inline": False, "read_your_writes_timeout": 30.0}
+    )
+    podium = bootstrap(settings, clock=clock, hasher=FastTestHasher())
+    stop = threading.Event()
+    thread = threading.Thread(target=podium.projector.run_forever, args=(stop, 3600.0))
+    thread.start()
+    try:
+        with TestClient(create_app(podium)) as client:
+            owner = trial_owner(client, "owner@example.com")
+            added = client.post(
+                "/contacts", json={"email": "ann@example.com"}, headers=owner.headers
+            )
+            assert added.status_code == 201, added.text
+            assert STALE_HEADER not in added.headers
+            listed = expect(client.get("/contacts", headers=owner.headers), 200)
+            assert "ann@example.com" in str(listed)
+    finally:
+        stop.set()
+        podium.projector.wake()
+        thread.join(10)
+        podium.close()
