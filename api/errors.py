@@ -4,6 +4,9 @@
 404 NotFoundError
 409 RuleViolationError, LimitExceededError, ConflictError  402 PaymentRequiredError
 422 InvalidRequestError and request validation failures
+405 a method the path does not have (with ``Allow``)   500 anything unexpected (``LastResort``)
+
+Every body is a ``Problem``; every answer's ``X-Request-Id`` names the request in the log too.
 """
 
 from __future__ import annotations
@@ -13,14 +16,18 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
+from api.last_resort import LastResort
 from commands.errors import AuthenticationError, ConflictError, PermissionDeniedError
 from commands.payments import PaymentRequiredError
 from domain.access import AccessRefusedError
 from domain.errors import DomainError, InvalidRequestError, NotFoundError, RuleViolationError
 
 PROBLEM = "application/problem+json"
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 TITLES = {
     400: "Bad request",
     401: "Not authenticated",
@@ -32,14 +39,60 @@ TITLES = {
     413: "Content too large",
     422: "Invalid request",
     429: "Too many requests",
+    500: "Internal error",
 }
 
 
-def problem(status: int, detail: str, **extra: Any) -> JSONResponse:
+class FieldProblem(BaseModel):
+    """One field at fault in a 422."""
+
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """An error answer (RFC 9457 problem details), served as ``application/problem+json``."""
+
+    type: str = Field(examples=["about:blank"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(ge=400, le=599)
+    detail: str = Field(examples=["room not found"])
+    request_id: str | None = Field(
+        None, description="on a 500: the request's id, also in X-Request-Id and the log"
+    )
+    errors: list[FieldProblem] | None = Field(None, description="422: each field at fault")
+
+
+def problem(
+    status: int, detail: str, headers: dict[str, str] | None = None, **extra: Any
+) -> JSONResponse:
+    """A problem+json answer (its request's id goes in the X-Request-Id header, not here: a
+    replayed answer must equal the first)."""
     body = {"type": "about:blank", "title": TITLES.get(status, "Error"), "status": status}
     body |= {"detail": detail, **extra}
-    headers = {"WWW-Authenticate": "ApiKey"} if status == 401 else None
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    headers = dict(headers or {})
+    if status == 401:
+        headers["WWW-Authenticate"] = "ApiKey"
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
+
+
+def internal_error(request_id: str) -> JSONResponse:
+    """The last resort's answer: nothing about the cause, only the id to quote to support."""
+    detail = f"something went wrong on our side; quote request id {request_id} to support"
+    return problem(500, detail, request_id=request_id)
+
+
+def allowed_methods(request: Request) -> str:
+    """Every method some route of this path takes (Starlette names only the first route's).
+
+    Asked route by route, method by method: FastAPI nests included routers, so a flat list of
+    routes is not at hand, but each top-level route still answers whether it fully matches."""
+    allowed = []
+    for method in METHODS:
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] == Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
 
 
 def status_of(error: DomainError) -> int:
@@ -80,4 +133,9 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-        return problem(error.status_code, str(error.detail))
+        headers = dict(error.headers or {})
+        if error.status_code == 405:
+            headers["Allow"] = allowed_methods(request)
+        return problem(error.status_code, str(error.detail), headers=headers)
+
+    app.add_middleware(LastResort, render=internal_error)

@@ -12,15 +12,15 @@ from uuid import UUID
 
 from pydantic import EmailStr, Field, StringConstraints
 
-from api.schemas import Body, Name
+from api.schemas import Body, Count, Integral, Name, WholeNumber
 from domain.errors import InvalidRequestError
-from domain.room import AccessType, FormField, RoomSettings, RoomType
+from domain.room import MAX_DURATION, MIN_DURATION, AccessType, FormField, RoomSettings, RoomType
 
 Text = Annotated[str, Field(max_length=200)]
 Url = Annotated[str, Field(max_length=2000)]
 RoomPassword = Annotated[str, Field(min_length=1, max_length=64)]
 TimeZone = Annotated[str, Field(min_length=1, max_length=64, examples=["Europe/Warsaw"])]
-Answer = Annotated[str, Field(max_length=1000)] | bool | int
+Answer = Annotated[str, Field(max_length=1000)] | bool | WholeNumber
 FieldType = Literal["text", "textarea", "select", "checkbox", "radio", "phone"]
 
 
@@ -45,21 +45,23 @@ class RoomFields(Body):
     room_type: Literal["webinar", "meeting", "ondemand"] = "webinar"
     permanent: bool = False
     starts_at: datetime | None = None
-    duration_minutes: Annotated[int, Field(strict=True)] = 60
+    duration_minutes: Annotated[
+        int, Integral, Field(strict=True, ge=MIN_DURATION, le=MAX_DURATION)
+    ] = 60
     timezone: TimeZone = "UTC"
     access_type: Literal["open", "password", "token"] = "open"
     password: RoomPassword | None = None
     lobby_enabled: bool = False
     lobby_description: Annotated[str, Field(max_length=2000)] = ""
     agenda: Annotated[str, Field(max_length=5000)] = ""
-    skin_id: int | None = None
+    skin_id: Count | None = None
     registration_enabled: bool = False
     registration_fields: list[FormFieldIn] = Field(default_factory=list, max_length=20)
     thank_you_page_url: Url | None = None
     recorder_autostart: bool = False
     phone_gateway: bool = False
     toll_free: bool = False
-    attendee_limit: Annotated[int, Field(strict=True, ge=1)] | None = None
+    attendee_limit: Count | None = None
 
 
 class RoomIn(RoomFields):
@@ -103,7 +105,7 @@ class LockIn(Body):
 
 
 class TokensIn(Body):
-    how_many: Annotated[int, Field(strict=True, ge=1, le=1000)]
+    how_many: Annotated[int, Integral, Field(strict=True, ge=1, le=1000)]
 
 
 class InvitationsIn(Body):

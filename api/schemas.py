@@ -1,17 +1,51 @@
-"""Request bodies, one schema per purpose. Responses are the commands' and views' dicts."""
+"""Request bodies, one schema per purpose, and the edge's typed values.
+
+Every integer the panel takes (path, query or body) is one of the bounded types here, so none
+can exceed what SQLite's INTEGER and PostgreSQL's BIGINT hold (``tests/fuzz`` checks the whole
+contract for an unbounded one). A JSON body's integers are strict (``"5"`` and ``true`` are
+refused) but ``1.0`` is the integer 1, as JSON Schema's ``integer`` says; ``1.5`` is refused.
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+)
 
 from domain.api_key import SESSION_LABELS
 
+INT64_MAX = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's BIGINT hold no more
+
+
+def _integral(value: object) -> object:
+    """A JSON number with no fraction (``1.0``) is that integer; anything else is left as it is
+    for the strict check to refuse."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+Integral = BeforeValidator(_integral)
+# Query and path values (text in the URL, so not strict): positions, counts, event numbers.
+Position = Annotated[int, Field(ge=1, le=INT64_MAX)]
+# Body values.
+WholeNumber = Annotated[int, Integral, Field(strict=True, ge=-INT64_MAX - 1, le=INT64_MAX)]
+Count = Annotated[int, Integral, Field(strict=True, ge=1, le=INT64_MAX)]
+Cents = Annotated[
+    int, Integral, Field(strict=True, gt=0, le=1_000_000, description="amount in cents")
+]
+Quantity = Annotated[int, Integral, Field(strict=True, ge=1, le=1000)]
+
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Password = Annotated[str, Field(min_length=8, max_length=256)]
-Cents = Annotated[int, Field(strict=True, gt=0, le=1_000_000, description="amount in cents")]
-Quantity = Annotated[int, Field(strict=True, ge=1, le=1000)]
 
 
 class Body(BaseModel):
@@ -64,7 +98,7 @@ class AddOnIn(Body):
 
 
 class PackagesIn(Body):
-    package_size: int
+    package_size: Count
     quantity: Quantity = 1
 
 
@@ -72,11 +106,11 @@ class SubaccountIn(Body):
     page_name: Name
     user_name: Name
     email: EmailStr
-    package_size: int
+    package_size: Count
 
 
 class Resize(Body):
-    package_size: int
+    package_size: Count
 
 
 class MemberIn(Body):

@@ -23,6 +23,7 @@ from api.schemas import (
     Funds,
     PackagesIn,
     PaymentMethodIn,
+    Position,
     PromoCode,
     Subscribe,
     Upgrade,
@@ -131,7 +132,7 @@ def transactions(
     who: BillingAccess,
     podium: PodiumDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[Position | None, Query()] = None,
 ) -> dict[str, Any]:
     """The transaction history, most recent first, each entry with the balance after it."""
     entries = podium.views.billing.history(str(who.account_id), limit, before)

@@ -8,16 +8,17 @@ validation error) and ``address_router`` is registered after every other router.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from starlette.convertors import Convertor, register_url_convertor
 
 from api.deps import IdempotencyHeader, PodiumDep, respond, scoped
 from api.presenters import public_room
 from api.room_schemas import JoinIn, RegistrationIn
+from api.schemas import Position
 from api.throttle import JOIN_REFUSALS, REGISTRATION
 from commands.join import JoinRequest
 from domain.errors import NotFoundError, RuleViolationError
@@ -122,7 +123,7 @@ def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
 
 
 @router.get("/events/{number}")
-def by_event_id(number: int, podium: PodiumDep) -> dict[str, Any]:
+def by_event_id(number: Annotated[Position, Path()], podium: PodiumDep) -> dict[str, Any]:
     """The room with this event ID, as anyone may see it; join it at its `room_id`."""
     row = found(podium.views.rooms.by_number(number))
     return public_room(podium, row, podium.clock.now())

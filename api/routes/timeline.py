@@ -7,6 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentPrincipal, PodiumDep
+from api.schemas import Position
 from domain.login import has_billing_rights
 
 router = APIRouter(prefix="/timeline", tags=["timeline"])
@@ -17,7 +18,7 @@ def timeline(
     who: CurrentPrincipal,
     podium: PodiumDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-    before: Annotated[int | None, Query(ge=1)] = None,
+    before: Annotated[Position | None, Query()] = None,
 ) -> dict[str, Any]:
     """Most recent first; page back with `before` = the last `position` you saw.
 

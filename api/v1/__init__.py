@@ -32,10 +32,10 @@ def create_v1_app(podium: Podium) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.podium = podium
-    errors.install(app)
     for module in (reference, conferences, access, later):
         app.include_router(module.router)
     # Inside WireFormat, which rewrites the scope: there the route is known (api.middleware).
     app.add_middleware(AuthenticateFirst, podium=podium, marker=v1_principal, find_key=v1_key)
     app.add_middleware(WireFormat)
+    errors.install(app)  # last: its LastResort middleware wraps everything, WireFormat too
     return app

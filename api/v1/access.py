@@ -16,14 +16,14 @@ from fastapi.responses import Response
 from api.deps import PodiumDep
 from api.v1.deps import CallerDep, IdemDep, ParamsDep, RoomDep, room_uuid, settle
 from api.v1.errors import V1Error
-from api.v1.fields import EMAIL, Params, as_list
+from api.v1.fields import EMAIL, Params, as_list, whole_number
 from api.v1.formats import render
 from api.v1.objects import registration_object, token_object, zone
 from commands.mail import LANGUAGES
 from domain.errors import RuleViolationError
 from podium.bootstrap import Podium
 
-router = APIRouter(prefix="/conferences/{room_id:int}")
+router = APIRouter(prefix="/conferences/{room_id:number}")
 STATUSES = ("all", "active")
 
 
@@ -125,7 +125,8 @@ def _answers(row: dict[str, Any], registration: Params) -> dict[str, Any]:
     for key in registration.names():
         if key in ("1", "2", "3"):
             continue
-        index = int(key) - 4 if key.isdigit() else -1
+        number = whole_number(key)
+        index = number - 4 if number is not None else -1
         if not 0 <= index < len(form):
             raise registration.invalid(key, "is not a field of this room's registration form")
         answers[form[index]["label"]] = registration.text(key, limit=2000)
@@ -192,10 +193,10 @@ def registrations(
     return render(request, _registrations(podium, row, status))
 
 
-@router.get("/sessions/{session_id:int}/registrations")
-@router.get("/sessions/{session_id:int}/registrations/{status}")
-@router.get("/sessions{session_id:int}/registrations")
-@router.get("/sessions{session_id:int}/registrations/{status}")
+@router.get("/sessions/{session_id:number}/registrations")
+@router.get("/sessions/{session_id:number}/registrations/{status}")
+@router.get("/sessions{session_id:number}/registrations")
+@router.get("/sessions{session_id:number}/registrations/{status}")
 def session_registrations(
     request: Request,
     podium: PodiumDep,

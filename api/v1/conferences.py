@@ -75,13 +75,13 @@ def create(
     return render(request, {"room": room}, 201)
 
 
-@router.get("/{room_id:int}")
+@router.get("/{room_id:number}")
 def conference(request: Request, podium: PodiumDep, who: CallerDep, row: RoomDep) -> Response:
     """``{"conference": {...}}``."""
     return render(request, {"conference": room_object(podium, who, row)})
 
 
-@router.put("/{room_id:int}")
+@router.put("/{room_id:number}")
 def update(
     request: Request, podium: PodiumDep, who: CallerDep, row: RoomDep, params: ParamsDep
 ) -> Response:
@@ -98,7 +98,7 @@ def update(
     return render(request, {"conference": _room_by_id(podium, who, str(row["room_id"]))})
 
 
-@router.delete("/{room_id:int}")
+@router.delete("/{room_id:number}")
 def delete(request: Request, podium: PodiumDep, who: CallerDep, row: RoomDep) -> Response:
     """Delete the room: ``{"result": "OK"}``."""
     settle(podium, podium.rooms.set_status(who.account_id, room_uuid(row), "deleted"))

@@ -8,13 +8,14 @@ Status codes stay within the set ClickMeeting clients know (400, 401, 403, 404, 
 403 PermissionDeniedError                       404 NotFoundError, unknown path or room
 422 InvalidRequestError, RuleViolationError (and LimitExceededError), PaymentRequiredError:
     the request was understood but cannot be done; ``errors[].name`` names the field if known
-500 ConflictError (still busy after retries; try again) and anything unexpected
+500 ConflictError (still busy after retries; try again) and anything unexpected (answered by
+    ``api.last_resort.LastResort``, logged with the request id the message quotes)
 501 what the live room brings later (sessions, attendees, chats, recordings, files)
+405 carries ``Allow``, every answer ``X-Request-Id``.
 """
 
 from __future__ import annotations
 
-import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -23,10 +24,10 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from api.errors import allowed_methods
+from api.last_resort import LastResort
 from commands.errors import AuthenticationError, ConflictError, PermissionDeniedError
 from domain.errors import DomainError, NotFoundError
-
-log = logging.getLogger(__name__)
 
 
 class V1Error(Exception):
@@ -50,6 +51,13 @@ def error_body(status: int, message: str, field: str | None = None) -> dict[str,
 def error_response(status: int, message: str, field: str | None = None) -> JSONResponse:
     headers = {"WWW-Authenticate": "ApiKey"} if status == 401 else None
     return JSONResponse(error_body(status, message, field), status_code=status, headers=headers)
+
+
+def internal_error(request_id: str) -> JSONResponse:
+    """The last resort's answer, in ClickMeeting's shape (which has no place for an id but the
+    message)."""
+    message = f"something went wrong on our side; please try again (request id {request_id})"
+    return error_response(500, message)
 
 
 def status_of(error: DomainError) -> int:
@@ -94,9 +102,8 @@ def install(app: FastAPI) -> None:
         response = error_response(error.status_code, message)
         if error.headers:
             response.headers.update(error.headers)
+        if error.status_code == 405:
+            response.headers["Allow"] = allowed_methods(request)
         return response
 
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, error: Exception) -> JSONResponse:
-        log.exception("unexpected error in %s %s", request.method, request.url.path)
-        return error_response(500, "something went wrong on our side; please try again")
+    app.add_middleware(LastResort, render=internal_error)

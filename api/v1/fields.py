@@ -1,8 +1,10 @@
 """Typed reads of normalised parameters, with ClickMeeting's spellings of values.
 
 Booleans come as ``1``/``0`` (PHP), ``true``/``false`` (Ruby, Node, JSON), ``True``/``False``
-(the Python example); integers as digits or JSON numbers. A value of the wrong shape is a 422
-naming the parameter as the client spelled it (``settings[thank_you_page_url]``).
+(the Python example); integers as ASCII digits or JSON numbers, read by ``whole_number`` alone
+(every integer of /v1, path ids included, goes through it or through ``NUMBER_PATTERN``), so
+none exceeds what SQLite's INTEGER and PostgreSQL's BIGINT hold. A value of the wrong shape is a
+422 naming the parameter as the client spelled it (``settings[thank_you_page_url]``).
 """
 
 from __future__ import annotations
@@ -10,11 +12,48 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from starlette.convertors import Convertor, register_url_convertor
+
 from api.v1.errors import V1Error
 
 TRUE = frozenset({"1", "true", "on", "yes", "y"})
 FALSE = frozenset({"0", "false", "off", "no", "n"})
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+# ASCII digits only: ``int()`` also reads Arabic-Indic digits, and raises on ``²`` (which
+# ``str.isdigit`` calls a digit). Twenty digits is past BIGINT already; more is never read.
+_WHOLE = re.compile(r"[+-]?[0-9]{1,20}")
+
+
+class _Number(Convertor[int]):
+    """``{room_id:number}``: an id in a /v1/ path, at most 18 digits, so it always fits a
+    BIGINT; a longer one matches no route (404) instead of overflowing a query."""
+
+    regex = "[0-9]{1,18}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+# Every /v1/ router imports this module before declaring its paths, which compiles them.
+register_url_convertor("number", _Number())
+
+
+def whole_number(value: Any) -> int | None:
+    """The integer ``value`` spells (ASCII digits, a JSON integer or a JSON number without a
+    fraction), or None if it spells none; the caller checks the range."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and _WHOLE.fullmatch(value.strip()):
+        return int(value.strip())
+    return None
 
 
 def as_list(value: Any) -> list[Any]:
@@ -95,16 +134,16 @@ class Params:
             return False
         raise self.invalid(key, "must be 1 or 0 (true or false)")
 
-    def integer(self, key: str, *, low: int | None = None, high: int | None = None) -> int | None:
+    def integer(self, key: str, *, low: int = INT64_MIN, high: int = INT64_MAX) -> int | None:
+        """A whole number within ``low`` and ``high``; absent or empty is None."""
         value = self.data.get(key)
         if value is None or value == "":
             return None
-        if isinstance(value, bool) or not re.fullmatch(r"\s*[+-]?\d+\s*", str(value)):
+        number = whole_number(value)
+        if number is None:
             raise self.invalid(key, "must be a whole number")
-        number = int(str(value))
-        if (low is not None and number < low) or (high is not None and number > high):
-            bounds = f"between {low} and {high}" if high is not None else f"at least {low}"
-            raise self.invalid(key, f"must be {bounds}")
+        if not low <= number <= high:
+            raise self.invalid(key, f"must be between {low} and {high}")
         return number
 
     def email(self, key: str, *, required: bool = True) -> str | None:

@@ -15,19 +15,19 @@ from api.v1.errors import V1Error
 router = APIRouter()
 
 LATER = (
-    (("GET",), "/conferences/{room_id:int}/sessions"),
-    (("GET",), "/conferences/{room_id:int}/sessions/{session_id:int}"),
-    (("GET",), "/conferences/{room_id:int}/sessions/{session_id:int}/attendees"),
-    (("GET",), "/conferences/{room_id:int}/sessions/{session_id:int}/generate-pdf/{lang}"),
-    (("GET", "DELETE"), "/conferences/{room_id:int}/recordings"),
-    (("DELETE",), "/conferences/{room_id:int}/recordings/{recording_id:int}"),
+    (("GET",), "/conferences/{room_id:number}/sessions"),
+    (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}"),
+    (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}/attendees"),
+    (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}/generate-pdf/{lang}"),
+    (("GET", "DELETE"), "/conferences/{room_id:number}/recordings"),
+    (("DELETE",), "/conferences/{room_id:number}/recordings/{recording_id:number}"),
     (("GET",), "/recordings"),
     (("GET",), "/chats"),
-    (("GET",), "/chats/{session_id:int}"),
+    (("GET",), "/chats/{session_id:number}"),
     (("GET", "POST"), "/file-library"),
-    (("GET", "DELETE"), "/file-library/{file_id:int}"),
-    (("GET",), "/file-library/{file_id:int}/download"),
-    (("GET", "POST"), "/file-library/conferences/{room_id:int}"),
+    (("GET", "DELETE"), "/file-library/{file_id:number}"),
+    (("GET",), "/file-library/{file_id:number}/download"),
+    (("GET", "POST"), "/file-library/conferences/{room_id:number}"),
 )
 
 

@@ -101,11 +101,35 @@ def form_pairs(text: str) -> list[tuple[str, str]]:
         raise V1Error(400, f"the parameters are not valid URL encoding: {error}") from None
 
 
+def _check_json(data: Any) -> None:
+    """Refuse what JSON can spell but Podium cannot keep: nesting deeper than any parameter
+    (``MAX_DEPTH``) and text with a lone surrogate (``"\\ud800"``), which no UTF-8 column,
+    mail or log line can hold."""
+    pending: list[tuple[Any, int]] = [(data, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            raise V1Error(400, f"the JSON body nests deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            pending.extend((key, depth) for key in value)
+            pending.extend((item, depth + 1) for item in value.values())
+        elif isinstance(value, list):
+            pending.extend((item, depth + 1) for item in value)
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise V1Error(400, "the JSON body has text that is not Unicode") from None
+
+
 def _json_pairs(body: bytes) -> list[tuple[str, Any]]:
     try:
         data = json.loads(body)
     except (UnicodeDecodeError, ValueError) as error:
         raise V1Error(400, f"the body is not valid JSON: {error}") from None
+    except RecursionError:  # the parser's own depth limit, far past ours
+        raise V1Error(400, f"the JSON body nests deeper than {MAX_DEPTH} levels") from None
+    _check_json(data)
     if data is None:
         return []
     if not isinstance(data, dict):

@@ -19,14 +19,15 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from api.v1.fields import Params
+from api.v1.fields import Params, whole_number
 from api.v1.objects import ACCESS_CODES, MAPPED_SETTINGS, TOGGLES
 from api.v1.reference import SKIN_IDS
 from domain.room import RoomSettings, RoomType
 from domain.timezones import ALL_ZONES
 
 ROOM_TYPES = (str(RoomType.MEETING), str(RoomType.WEBINAR))
-_DURATION = re.compile(r"^\s*(\d{1,2}):([0-5]\d)(?::([0-5]\d))?\s*$")
+_DURATION = re.compile(r"^\s*([0-9]{1,2}):([0-5][0-9])(?::([0-5][0-9]))?\s*$")
+MAX_HOURS = 99  # what h:mm can say; the domain refuses what a room may not last
 _SLUG = re.compile(r"^[A-Za-z0-9_-]{1,60}$")
 _FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M")
 
@@ -55,11 +56,12 @@ def parse_duration(params: Params, key: str = "duration") -> int | None:
     text = params.text(key)
     if text is None or not text.strip():
         return None
-    if text.strip().isdigit():
-        return int(text) * 60
+    if whole_number(text) is not None:
+        hours = params.integer(key, low=0, high=MAX_HOURS)
+        return None if hours is None else hours * 60
     found = _DURATION.match(text)
     if found is None:
-        raise params.invalid(key, "must be hours and minutes as h:mm, such as 1:30")
+        raise params.invalid(key, "must be hours and minutes as h:mm (such as 1:30) or whole hours")
     return int(found.group(1)) * 60 + int(found.group(2))
 
 

@@ -50,7 +50,7 @@ MALFORMED: list[tuple[str, str, Any, str]] = [
     ("POST", "/account/downgrade", {"plan_id": "live-25", "cycle": "weekly"}, "cycle"),
     ("POST", "/account/add-ons", {"add_on": "hologram"}, "add_on"),
     ("POST", "/account/add-ons", {"add_on": "storage", "quantity": 0}, "quantity"),
-    ("POST", "/account/add-ons", {"add_on": "storage", "quantity": 1.0}, "quantity"),
+    ("POST", "/account/add-ons", {"add_on": "storage", "quantity": 1.5}, "quantity"),
     ("POST", "/account/promo-codes", {"code": "FREEMONEY"}, "unknown promo code"),
     ("POST", "/account/subaccount-packages", {"package_size": 30}, "package size"),
     ("PUT", "/account/payment-method", {"kind": "card", "number": "1234"}, "card number"),
