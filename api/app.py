@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import docs, errors, middleware, throttle
+from api import contract, docs, errors, middleware, throttle
 from api.routes import router
 from api.v1 import create_v1_app
 from podium.bootstrap import Podium
@@ -29,6 +29,7 @@ def create_app(podium: Podium) -> FastAPI:
     app.state.podium = podium
     errors.install(app)
     throttle.install(app)
+    contract.install(app)
     app.mount("/v1", create_v1_app(podium))  # first: no panel route may catch /v1/ paths
     app.include_router(router)
     docs.install(app)

@@ -8,8 +8,9 @@ import hmac
 from typing import Annotated
 
 import orjson
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Header, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.consistency import mark_stale, read_your_writes
 from api.errors import problem
@@ -33,11 +34,17 @@ def get_podium(request: Request) -> Podium:
 PodiumDep = Annotated[Podium, Depends(get_podium)]
 
 
+# Declared as security schemes (not plain headers) so the OpenAPI says how to authenticate;
+# neither refuses on its own (auto_error=False): the 401 below says what to send.
+API_KEY = APIKeyHeader(name="X-Api-Key", auto_error=False, description="an API key")
+BEARER = HTTPBearer(auto_error=False, description="the same API key, as a bearer token")
+
+
 def current_principal(
     podium: PodiumDep,
     request: Request,
-    x_api_key: Annotated[str | None, Header()] = None,
-    authorization: Annotated[str | None, Header()] = None,
+    x_api_key: Annotated[str | None, Security(API_KEY)] = None,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)] = None,
 ) -> Principal:
     """The caller, from X-Api-Key or ``Authorization: Bearer <key>``.
 
@@ -46,8 +53,8 @@ def current_principal(
     if isinstance(known, Principal):
         return known
     key = x_api_key
-    if key is None and authorization and authorization.lower().startswith("bearer "):
-        key = authorization[7:].strip()
+    if key is None and bearer is not None:
+        key = bearer.credentials.strip()
     if not key:
         raise AuthenticationError("send your API key in the X-Api-Key header")
     return podium.accounts.authenticate(key)
@@ -99,8 +106,15 @@ async def _fingerprint(request: Request) -> str:
     return hmac.new(secret, message, hashlib.sha256).hexdigest()
 
 
+IDEMPOTENCY_KEY = Header(
+    min_length=1,
+    max_length=MAX_IDEMPOTENCY_KEY,
+    description="a retry with the same key and request returns the first answer",
+)
+
+
 async def idempotency(
-    request: Request, idempotency_key: Annotated[str | None, Header()] = None
+    request: Request, idempotency_key: Annotated[str | None, IDEMPOTENCY_KEY] = None
 ) -> tuple[str, str] | None:
     """The raw Idempotency-Key and the request's fingerprint, if a key was sent."""
     if idempotency_key is None:

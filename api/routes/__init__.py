@@ -1,13 +1,15 @@
 """One router per resource, collected here.
 
-The room-address router matches ``/{handle}/{name_url}`` (constrained to a room URL's shape)
-and goes last, so no other route is ever looked up behind it.
+Each router's error responses are declared from its routes before it is included
+(``api.contract``). The room-address router matches ``/{handle}/{name_url}`` (constrained to
+a room URL's shape) and goes last, so no other route is ever looked up behind it.
 """
 
 from __future__ import annotations
 
 from fastapi import APIRouter
 
+from api.contract import declare_errors
 from api.routes import (
     access,
     accounts,
@@ -44,5 +46,7 @@ for module in (
     timeline,
     mail,
 ):
+    declare_errors(module.router)
     router.include_router(module.router)
+declare_errors(public.address_router)
 router.include_router(public.address_router)

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, issue_raw_key, respond, scoped
 from api.schemas import LogIn, SignUp
 from api.throttle import LOG_IN, SIGN_UP
@@ -18,7 +19,7 @@ BILLING_FIELDS = ("balance", "payment_method")  # what a login without billing r
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/accounts", status_code=201, dependencies=[SIGN_UP])
+@router.post("/accounts", status_code=201, responses=problems(429), dependencies=[SIGN_UP])
 def sign_up(body: SignUp, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Open an account on the 30-day free trial (no card), with its owner's login."""
     result = podium.accounts.sign_up(
@@ -27,7 +28,7 @@ def sign_up(body: SignUp, podium: PodiumDep, idem: IdempotencyHeader) -> JSONRes
     return respond(podium, result)
 
 
-@router.post("/sessions", status_code=201, dependencies=[LOG_IN])
+@router.post("/sessions", status_code=201, responses=problems(401, 429), dependencies=[LOG_IN])
 def log_in(body: LogIn, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Log in with email and password; the answer carries an API key for this session.
 

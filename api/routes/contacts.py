@@ -21,7 +21,9 @@ from api.room_schemas import ContactIn, GroupIn, GroupMembersIn
 router = APIRouter(tags=["contacts"])
 
 
-@router.post("/contacts", status_code=201)
+@router.post(
+    "/contacts", status_code=201, responses={200: {"description": "an existing contact updated"}}
+)
 def save_contact(
     body: ContactIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:

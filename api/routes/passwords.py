@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
+from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, respond, scoped
 from api.schemas import ChangePassword, PasswordResetIn, SetPassword
 from api.throttle import PASSWORD_RESET
@@ -19,7 +20,9 @@ def link(idem: tuple[str, str] | None) -> Idempotency | None:
     return scoped(idem, "password-link")
 
 
-@router.post("/password-reset", status_code=202, dependencies=[PASSWORD_RESET])
+@router.post(
+    "/password-reset", status_code=202, responses=problems(429), dependencies=[PASSWORD_RESET]
+)
 def request_reset(
     body: PasswordResetIn, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:

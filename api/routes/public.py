@@ -15,6 +15,7 @@ from fastapi import APIRouter, Path
 from fastapi.responses import JSONResponse
 from starlette.convertors import Convertor, register_url_convertor
 
+from api.contract import problems
 from api.deps import IdempotencyHeader, PodiumDep, respond, scoped
 from api.presenters import public_room
 from api.room_schemas import JoinIn, RegistrationIn
@@ -55,6 +56,10 @@ class _RoomSlug(_RoomHandle):
 register_url_convertor("room_handle", _RoomHandle())
 register_url_convertor("room_slug", _RoomSlug())
 
+# The same shapes in the contract, so a client (or the fuzzer) knows what the router matches.
+Handle = Annotated[str, Path(pattern=f"^{_RoomHandle.regex}$")]
+Slug = Annotated[str, Path(pattern=f"^{_RoomSlug.regex}$")]
+
 router = APIRouter(tags=["public"])
 address_router = APIRouter(tags=["public"])
 
@@ -89,7 +94,12 @@ def registration_form(room_id: UUID, podium: PodiumDep) -> dict[str, Any]:
     return form(podium, found(podium.views.rooms.room(str(room_id))))
 
 
-@router.post("/rooms/{room_id}/registrations", status_code=201, dependencies=[REGISTRATION])
+@router.post(
+    "/rooms/{room_id}/registrations",
+    status_code=201,
+    responses=problems(429),
+    dependencies=[REGISTRATION],
+)
 def register(
     room_id: UUID, body: RegistrationIn, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -106,7 +116,7 @@ def register(
     return respond(podium, result)
 
 
-@router.post("/rooms/{room_id}/join", dependencies=[JOIN_REFUSALS])
+@router.post("/rooms/{room_id}/join", responses=problems(403, 429), dependencies=[JOIN_REFUSALS])
 def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
     """Enter a room. Refusals are 403 and say why: wrong password, a token used by someone
     else, not registered, locked; a full room or the account's one live event is 409."""
@@ -130,13 +140,13 @@ def by_event_id(number: Annotated[Position, Path()], podium: PodiumDep) -> dict[
 
 
 @address_router.get("/{handle:room_handle}/{name_url:room_slug}")
-def by_address(handle: str, name_url: str, podium: PodiumDep) -> dict[str, Any]:
+def by_address(handle: Handle, name_url: Slug, podium: PodiumDep) -> dict[str, Any]:
     """The room at this URL (the room URL itself), as anyone may see it."""
     row = found(podium.views.rooms.by_address(handle, name_url))
     return public_room(podium, row, podium.clock.now())
 
 
 @address_router.get("/{handle:room_handle}/{name_url:room_slug}/register")
-def form_at_address(handle: str, name_url: str, podium: PodiumDep) -> dict[str, Any]:
+def form_at_address(handle: Handle, name_url: Slug, podium: PodiumDep) -> dict[str, Any]:
     """The registration form of the room at this URL (the link in invitations)."""
     return form(podium, found(podium.views.rooms.by_address(handle, name_url)))
