@@ -4,7 +4,7 @@ Every error is ``application/problem+json`` (``api.errors.Problem``), and each o
 the error statuses it can give. Most follow from how the route is built, so they are derived
 from it rather than written by hand (and cannot drift from it):
 
-401  the route needs an API key              403  it is for the account owner only
+401, 403...  what its dependencies raise (``api.errors.answers``: the API key, the owner check)
 400  it takes a body (unparsable JSON)       413  its body is too large
 404  a path names something (it may not be there, or not be yours)
 409  it writes (a rule refuses it now, or the write met another one and gave up)
@@ -25,7 +25,6 @@ from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from api.deps import account_owner, current_principal
 from api.errors import PROBLEM, TITLES, FieldProblem, Problem
 
 PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
@@ -58,12 +57,9 @@ def _has_params(dependant: Dependant) -> bool:
 
 def derived_statuses(route: APIRoute) -> set[int]:
     """The error statuses that follow from the route's dependencies, parameters and method."""
-    calls = set(_calls(route.dependant))
     statuses = {500}
-    if current_principal in calls:
-        statuses.add(401)
-    if account_owner in calls:
-        statuses.add(403)
+    for call in _calls(route.dependant):
+        statuses |= getattr(call, "podium_statuses", set())
     if route.dependant.path_params:
         statuses.add(404)
     if route.body_field is not None:

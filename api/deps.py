@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from api.consistency import mark_stale, read_your_writes
-from api.errors import problem
+from api.errors import answers, problem
 from commands.accounts import Principal
 from commands.errors import AuthenticationError, PermissionDeniedError
 from commands.tokens import API_KEY_PREFIX, new_api_key
@@ -40,6 +40,7 @@ API_KEY = APIKeyHeader(name="X-Api-Key", auto_error=False, description="an API k
 BEARER = HTTPBearer(auto_error=False, description="the same API key, as a bearer token")
 
 
+@answers(401)
 def current_principal(
     podium: PodiumDep,
     request: Request,
@@ -63,6 +64,7 @@ def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+@answers(403)
 def account_owner(who: CurrentPrincipal) -> Principal:
     """Only the owner of a (top-level) account manages billing, members and subaccounts."""
     if who.role == Role.SUBACCOUNT:

@@ -11,7 +11,8 @@ Every body is a ``Problem``; every answer's ``X-Request-Id`` names the request i
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -61,6 +62,20 @@ class Problem(BaseModel):
         None, description="on a 500: the request's id, also in X-Request-Id and the log"
     )
     errors: list[FieldProblem] | None = Field(None, description="422: each field at fault")
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def answers(*statuses: int) -> Callable[[F], F]:
+    """Mark a dependency with the error statuses it raises, so every route that depends on it
+    documents them (``api.contract``): ``@answers(403)`` on a role check."""
+
+    def mark(function: F) -> F:
+        function.__dict__.setdefault("podium_statuses", set()).update(statuses)
+        return function
+
+    return mark
 
 
 def problem(

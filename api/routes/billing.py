@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
+from api.contract import problems
 from api.deps import (
     BillingAccess,
     IdempotencyHeader,
@@ -44,7 +45,7 @@ def set_payment_method(
     return respond(podium, result)
 
 
-@router.post("/subscription")
+@router.post("/subscription", responses=problems(402))
 def subscribe(
     body: Subscribe, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -55,7 +56,7 @@ def subscribe(
     return respond(podium, result)
 
 
-@router.post("/upgrade")
+@router.post("/upgrade", responses=problems(402))
 def upgrade(
     body: Upgrade, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -94,7 +95,7 @@ def cancel(who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader) -> JS
     return respond(podium, result)
 
 
-@router.post("/funds")
+@router.post("/funds", responses=problems(402))
 def add_funds(
     body: Funds, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -105,7 +106,7 @@ def add_funds(
     return respond(podium, result)
 
 
-@router.post("/add-ons")
+@router.post("/add-ons", responses=problems(402))
 def buy_add_on(
     body: AddOnIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -116,7 +117,7 @@ def buy_add_on(
     return respond(podium, result)
 
 
-@router.post("/subaccount-packages")
+@router.post("/subaccount-packages", responses=problems(402))
 def buy_packages(
     body: PackagesIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -127,7 +128,7 @@ def buy_packages(
     return respond(podium, result)
 
 
-@router.get("/transactions")
+@router.get("/transactions", responses=problems(403))
 def transactions(
     who: BillingAccess,
     podium: PodiumDep,
