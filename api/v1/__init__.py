@@ -9,11 +9,15 @@ codes and error bodies (``../shared/reference/clickmeeting-api-v1.md``). The lay
 ``formats``  JSON, XML, JS and print_r answers     ``errors``   ClickMeeting's error body
 ``objects``  room, token and registration objects  ``room_params``  create/update parameters
 routes: ``conferences``, ``access``, ``reference`` (and contacts), ``later`` (501 for now)
+``openapi``  the wire format as an OpenAPI document, at ``/v1/openapi.json``
 """
 
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from api.v1 import access, conferences, errors, later, openapi, reference
 
 from api.middleware.auth_first import AuthenticateFirst, v1_key
 from api.v1 import access, conferences, errors, later, reference
@@ -26,7 +30,7 @@ def create_v1_app(podium: Podium) -> FastAPI:
     """The /v1/ application: its own error handlers and URL normalising, the same Podium."""
     app = FastAPI(
         title="Podium ClickMeeting-compatible API v1",
-        openapi_url=None,  # the wire format is ClickMeeting's; see the reference document
+        openapi_url=None,  # FastAPI's view of raw-parameter routes says nothing; see below
         docs_url=None,
         redoc_url=None,
         redirect_slashes=False,
@@ -34,6 +38,13 @@ def create_v1_app(podium: Podium) -> FastAPI:
     app.state.podium = podium
     for module in (reference, conferences, access, later):
         app.include_router(module.router)
+
+    # ``/openapi.json`` arrives here as ``/openapi``: WireFormat takes the suffix off.
+    @app.get("/openapi", include_in_schema=False)
+    def wire_document() -> JSONResponse:
+        """The /v1/ wire format as OpenAPI (no key needed: it is documentation)."""
+        return JSONResponse(openapi.document())
+
     # Inside WireFormat, which rewrites the scope: there the route is known (api.middleware).
     app.add_middleware(AuthenticateFirst, podium=podium, marker=v1_principal, find_key=v1_key)
     app.add_middleware(WireFormat)
