@@ -46,7 +46,7 @@ class RoomFields(Body):
     permanent: bool = False
     starts_at: datetime | None = None
     duration_minutes: Annotated[
-        int, Integral, Field(strict=True, ge=MIN_DURATION, le=MAX_DURATION)
+        int, Field(strict=True, ge=MIN_DURATION, le=MAX_DURATION), Integral
     ] = 60
     timezone: TimeZone = "UTC"
     access_type: Literal["open", "password", "token"] = "open"
@@ -105,7 +105,7 @@ class LockIn(Body):
 
 
 class TokensIn(Body):
-    how_many: Annotated[int, Integral, Field(strict=True, ge=1, le=1000)]
+    how_many: Annotated[int, Field(strict=True, ge=1, le=1000), Integral]
 
 
 class InvitationsIn(Body):

@@ -22,7 +22,10 @@ from pydantic import (
 
 from domain.api_key import SESSION_LABELS
 
-INT64_MAX = 2**63 - 1  # SQLite's INTEGER and PostgreSQL's BIGINT hold no more
+# The ceiling of every integer: below what SQLite's INTEGER and PostgreSQL's BIGINT hold
+# (2**63 - 1), and exact as a float, which is how FastAPI writes a body's bounds in the OpenAPI
+# document (2**63 - 1 would be written rounded up, past BIGINT).
+INT_MAX = 10**18
 
 
 def _integral(value: object) -> object:
@@ -33,16 +36,18 @@ def _integral(value: object) -> object:
     return value
 
 
+# After the constraints in ``Annotated``: before them, pydantic documents ``ge``/``le`` as
+# unknown keys instead of ``minimum``/``maximum``.
 Integral = BeforeValidator(_integral)
 # Query and path values (text in the URL, so not strict): positions, counts, event numbers.
-Position = Annotated[int, Field(ge=1, le=INT64_MAX)]
+Position = Annotated[int, Field(ge=1, le=INT_MAX)]
 # Body values.
-WholeNumber = Annotated[int, Integral, Field(strict=True, ge=-INT64_MAX - 1, le=INT64_MAX)]
-Count = Annotated[int, Integral, Field(strict=True, ge=1, le=INT64_MAX)]
+WholeNumber = Annotated[int, Field(strict=True, ge=-INT_MAX, le=INT_MAX), Integral]
+Count = Annotated[int, Field(strict=True, ge=1, le=INT_MAX), Integral]
 Cents = Annotated[
-    int, Integral, Field(strict=True, gt=0, le=1_000_000, description="amount in cents")
+    int, Field(strict=True, gt=0, le=1_000_000, description="amount in cents"), Integral
 ]
-Quantity = Annotated[int, Integral, Field(strict=True, ge=1, le=1000)]
+Quantity = Annotated[int, Field(strict=True, ge=1, le=1000), Integral]
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Password = Annotated[str, Field(min_length=8, max_length=256)]

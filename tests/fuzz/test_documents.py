@@ -1,0 +1,131 @@
+"""The OpenAPI documents themselves: what the fuzzers rely on, checked on the whole document at
+once so a new route cannot slip past (an unbounded integer, an undocumented error shape)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.e2e.helpers import expect
+
+INT64_MAX = 2**63 - 1
+Json = dict[str, Any]
+
+
+def panel_document(client: TestClient) -> Json:
+    document: Json = expect(client.get("/openapi.json"), 200)
+    return document
+
+
+def schemas_in(node: Any, where: str = "") -> Iterator[tuple[str, Json]]:
+    """Every schema object nested in ``node``, with where it is."""
+    if isinstance(node, dict):
+        if "type" in node or "anyOf" in node:
+            yield where, node
+        for key, value in node.items():
+            yield from schemas_in(value, f"{where}/{key}")
+    elif isinstance(node, list):
+        for n, value in enumerate(node):
+            yield from schemas_in(value, f"{where}/{n}")
+
+
+def request_side(document: Json) -> Iterator[tuple[str, Json]]:
+    """The schemas of what clients send: parameters and request bodies, with the components
+    they use (a response-only component is listed too; it is harmless to check)."""
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            where = f"{method.upper()} {path}"
+            yield from schemas_in(operation.get("parameters", []), where)
+            yield from schemas_in(operation.get("requestBody", {}), where)
+    for name, schema in document["components"]["schemas"].items():
+        if not name.startswith(("Problem", "FieldProblem")):
+            yield from schemas_in(schema, name)
+
+
+def test_every_integer_a_client_sends_is_bounded_to_bigint(client: TestClient) -> None:
+    """Each integer in a parameter or body has a minimum and maximum SQLite and PostgreSQL hold."""
+    unbounded = [
+        where
+        for where, schema in request_side(panel_document(client))
+        if schema.get("type") == "integer"
+        and not (
+            -INT64_MAX - 1 <= schema.get("minimum", schema.get("exclusiveMinimum", -(2**64)))
+            and schema.get("maximum", 2**64) <= INT64_MAX
+        )
+    ]
+    assert unbounded == []
+
+
+def test_every_error_is_documented_as_a_problem(client: TestClient) -> None:
+    """Each 4xx/5xx of each operation is application/problem+json with the Problem schema."""
+    document = panel_document(client)
+    assert "HTTPValidationError" not in document["components"]["schemas"]
+    assert {"type", "title", "status", "detail"} <= set(
+        document["components"]["schemas"]["Problem"]["properties"]
+    )
+    wrong = []
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            for status, response in operation["responses"].items():
+                if int(status) >= 400:
+                    content = response.get("content", {})
+                    schema = content.get("application/problem+json", {}).get("schema")
+                    if set(content) != {"application/problem+json"} or schema != {
+                        "$ref": "#/components/schemas/Problem"
+                    }:
+                        wrong.append(f"{method.upper()} {path} {status}")
+            assert "500" in operation["responses"], f"{method} {path}"
+    assert wrong == []
+
+
+def test_authenticated_operations_document_401_and_owner_only_ones_403(
+    client: TestClient,
+) -> None:
+    """An operation with a security requirement lists 401; owner-only ones list 403."""
+    document = panel_document(client)
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            if operation.get("security"):
+                assert "401" in operation["responses"], f"{method} {path}"
+    assert "403" in document["paths"]["/subaccounts"]["get"]["responses"]
+    assert "403" in document["paths"]["/account/funds"]["post"]["responses"]
+    assert "402" in document["paths"]["/account/funds"]["post"]["responses"]
+    assert "403" not in document["paths"]["/contacts"]["get"]["responses"]
+
+
+def test_the_idempotency_key_documents_its_length(client: TestClient) -> None:
+    """Every Idempotency-Key parameter says 1 to 255 characters."""
+    document = panel_document(client)
+    keys = [
+        parameter["schema"]
+        for operations in document["paths"].values()
+        for operation in operations.values()
+        for parameter in operation.get("parameters", [])
+        if parameter["name"].lower() == "idempotency-key"
+    ]
+    assert len(keys) > 20
+    for schema in keys:
+        text = next(s for s in schema.get("anyOf", [schema]) if s.get("type") == "string")
+        assert (text["minLength"], text["maxLength"]) == (1, 255)
+
+
+def test_the_v1_document_describes_clickmeetings_wire_format(client: TestClient) -> None:
+    """/v1/openapi.json is served without a key, with form bodies and the error body; the
+    panel's docs do not link it."""
+    document = expect(client.get("/v1/openapi.json"), 200)
+    create = document["paths"]["/conferences"]["post"]
+    form = create["requestBody"]["content"]["application/x-www-form-urlencoded"]["schema"]
+    assert {"name", "room_type", "permanent_room", "access_type"} <= set(form["required"])
+    assert "settings[phonegateway_enabled]" in form["properties"]
+    assert create["responses"]["422"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Error"
+    }
+    assert set(document["components"]["schemas"]["Error"]["required"]) == {
+        "code",
+        "name",
+        "errors",
+    }
+    assert "/v1/openapi.json" not in client.get("/docs").text
+    assert "/v1" not in str(panel_document(client)["paths"])
