@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
+from api.contract import problems
 from api.deps import (
     CurrentPrincipal,
     IdempotencyHeader,
@@ -17,13 +18,24 @@ from api.deps import (
     scoped,
 )
 from api.presenters import room_url
+from api.responses import (
+    Admissions,
+    AutologinHash,
+    Invitations,
+    Invited,
+    NewTokens,
+    Registrations,
+    Resent,
+    Tokens,
+    TokenState,
+)
 from api.room_schemas import AutologinIn, InvitationsIn, ResendIn, TokensIn
 from api.routes.rooms import own_room
 
 router = APIRouter(prefix="/rooms/{room_id}", tags=["access"])
 
 
-@router.post("/tokens", status_code=201)
+@router.post("/tokens", status_code=201, response_model=NewTokens)
 def generate_tokens(
     room_id: UUID, body: TokensIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -34,7 +46,7 @@ def generate_tokens(
     return respond(podium, result)
 
 
-@router.get("/tokens")
+@router.get("/tokens", response_model=Tokens)
 def tokens(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     """Every token of the room: whom it was sent to, whether it was used and by whom."""
     own_room(podium, who, room_id)
@@ -42,7 +54,7 @@ def tokens(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[str,
     return {"tokens": [row | {"used": row["used_by"] is not None} for row in rows]}
 
 
-@router.delete("/tokens/{token}")
+@router.delete("/tokens/{token}", response_model=TokenState)
 def deactivate_token(
     room_id: UUID,
     token: Annotated[str, Path(max_length=64)],
@@ -53,7 +65,7 @@ def deactivate_token(
     return respond(podium, podium.access.deactivate_token(who.account_id, room_id, token))
 
 
-@router.get("/registrations")
+@router.get("/registrations", response_model=Registrations)
 def registrations(
     room_id: UUID,
     who: CurrentPrincipal,
@@ -67,7 +79,7 @@ def registrations(
     return {"registrations": [r | {"url": f"{url}?r={r['code']}"} for r in rows]}
 
 
-@router.post("/invitations")
+@router.post("/invitations", response_model=Invited)
 def invite(
     room_id: UUID,
     body: InvitationsIn,
@@ -93,7 +105,7 @@ def invite(
     return respond(podium, result)
 
 
-@router.post("/invitations/resend")
+@router.post("/invitations/resend", response_model=Resent)
 def resend(
     room_id: UUID,
     body: ResendIn,
@@ -111,21 +123,21 @@ def resend(
     return respond(podium, result)
 
 
-@router.get("/invitations")
+@router.get("/invitations", response_model=Invitations)
 def invitations(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     """Who was invited, in what role, and how many times it was sent."""
     own_room(podium, who, room_id)
     return {"invitations": podium.views.rooms.invitations(str(room_id))}
 
 
-@router.get("/admissions")
+@router.get("/admissions", response_model=Admissions)
 def admissions(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     """Who was let in, in what role, how (open, password, token...), and how many times."""
     own_room(podium, who, room_id)
     return {"admissions": podium.views.rooms.admissions(str(room_id))}
 
 
-@router.post("/autologin-hashes")
+@router.post("/autologin-hashes", response_model=AutologinHash, responses=problems(403))
 def autologin_hash(
     room_id: UUID, body: AutologinIn, who: CurrentPrincipal, podium: PodiumDep
 ) -> JSONResponse:

@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, issue_raw_key, respond, scoped
+from api.responses import AccountSummary, IssuedKey
 from api.schemas import LogIn, SignUp
 from api.throttle import LOG_IN, SIGN_UP
 from domain.errors import NotFoundError
@@ -28,7 +29,13 @@ def sign_up(body: SignUp, podium: PodiumDep, idem: IdempotencyHeader) -> JSONRes
     return respond(podium, result)
 
 
-@router.post("/sessions", status_code=201, responses=problems(401, 429), dependencies=[LOG_IN])
+@router.post(
+    "/sessions",
+    status_code=201,
+    response_model=IssuedKey,
+    responses=problems(401, 429),
+    dependencies=[LOG_IN],
+)
 def log_in(body: LogIn, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Log in with email and password; the answer carries an API key for this session.
 
@@ -39,7 +46,7 @@ def log_in(body: LogIn, podium: PodiumDep, idem: IdempotencyHeader) -> JSONRespo
     return respond(podium, result, api_key=raw_key)
 
 
-@router.get("/account")
+@router.get("/account", response_model=AccountSummary)
 def account(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     """Which plan the account is on, what it allows, its add-ons, subaccounts and members.
 

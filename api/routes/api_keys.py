@@ -16,12 +16,13 @@ from api.deps import (
     respond,
     scoped,
 )
+from api.responses import IssuedKey, Revoked
 from api.schemas import ApiKeyIn
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=IssuedKey)
 def issue(
     body: ApiKeyIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -31,6 +32,6 @@ def issue(
     return respond(podium, result, api_key=raw_key)
 
 
-@router.delete("/{key_id}")
+@router.delete("/{key_id}", response_model=Revoked)
 def revoke(key_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> JSONResponse:
     return respond(podium, podium.accounts.revoke_api_key(who, key_id))

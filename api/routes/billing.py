@@ -18,6 +18,7 @@ from api.deps import (
     respond,
     scoped,
 )
+from api.responses import AccountState, PaymentMethod, Transactions
 from api.schemas import (
     AddOnIn,
     Downgrade,
@@ -33,7 +34,7 @@ from api.schemas import (
 router = APIRouter(prefix="/account", tags=["billing"])
 
 
-@router.put("/payment-method")
+@router.put("/payment-method", response_model=PaymentMethod)
 def set_payment_method(
     body: PaymentMethodIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -45,7 +46,7 @@ def set_payment_method(
     return respond(podium, result)
 
 
-@router.post("/subscription", responses=problems(402))
+@router.post("/subscription", response_model=AccountState, responses=problems(402))
 def subscribe(
     body: Subscribe, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -56,7 +57,7 @@ def subscribe(
     return respond(podium, result)
 
 
-@router.post("/upgrade", responses=problems(402))
+@router.post("/upgrade", response_model=AccountState, responses=problems(402))
 def upgrade(
     body: Upgrade, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -67,7 +68,7 @@ def upgrade(
     return respond(podium, result)
 
 
-@router.post("/downgrade")
+@router.post("/downgrade", response_model=AccountState)
 def downgrade(
     body: Downgrade, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -78,7 +79,7 @@ def downgrade(
     return respond(podium, result)
 
 
-@router.post("/promo-codes")
+@router.post("/promo-codes", response_model=AccountState)
 def apply_promo_code(
     body: PromoCode, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -88,14 +89,14 @@ def apply_promo_code(
     return respond(podium, result)
 
 
-@router.post("/cancellation")
+@router.post("/cancellation", response_model=AccountState)
 def cancel(who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Cancel: no refund; usable to the end of the paid period, then closed."""
     result = podium.billing.cancel(who.account_id, scoped(idem, principal_scope(who)))
     return respond(podium, result)
 
 
-@router.post("/funds", responses=problems(402))
+@router.post("/funds", response_model=AccountState, responses=problems(402))
 def add_funds(
     body: Funds, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -106,7 +107,7 @@ def add_funds(
     return respond(podium, result)
 
 
-@router.post("/add-ons", responses=problems(402))
+@router.post("/add-ons", response_model=AccountState, responses=problems(402))
 def buy_add_on(
     body: AddOnIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -117,7 +118,7 @@ def buy_add_on(
     return respond(podium, result)
 
 
-@router.post("/subaccount-packages", responses=problems(402))
+@router.post("/subaccount-packages", response_model=AccountState, responses=problems(402))
 def buy_packages(
     body: PackagesIn, who: BillingAccess, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -128,7 +129,7 @@ def buy_packages(
     return respond(podium, result)
 
 
-@router.get("/transactions", responses=problems(403))
+@router.get("/transactions", response_model=Transactions, responses=problems(403))
 def transactions(
     who: BillingAccess,
     podium: PodiumDep,

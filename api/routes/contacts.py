@@ -16,13 +16,17 @@ from api.deps import (
     respond,
     scoped,
 )
+from api.responses import Contacts, ContactSaved, Group, Groups
 from api.room_schemas import ContactIn, GroupIn, GroupMembersIn
 
 router = APIRouter(tags=["contacts"])
 
 
 @router.post(
-    "/contacts", status_code=201, responses={200: {"description": "an existing contact updated"}}
+    "/contacts",
+    status_code=201,
+    response_model=ContactSaved,
+    responses={200: {"description": "an existing contact updated"}},
 )
 def save_contact(
     body: ContactIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
@@ -35,12 +39,12 @@ def save_contact(
     return respond(podium, result)
 
 
-@router.get("/contacts")
+@router.get("/contacts", response_model=Contacts)
 def contacts(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     return {"contacts": podium.views.contacts.contacts(str(who.account_id))}
 
 
-@router.post("/contact-groups", status_code=201)
+@router.post("/contact-groups", status_code=201, response_model=Group)
 def create_group(
     body: GroupIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -52,12 +56,12 @@ def create_group(
     return respond(podium, result)
 
 
-@router.get("/contact-groups")
+@router.get("/contact-groups", response_model=Groups)
 def groups(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     return {"groups": podium.views.contacts.groups(str(who.account_id))}
 
 
-@router.post("/contact-groups/{group_id}/members")
+@router.post("/contact-groups/{group_id}/members", response_model=Group)
 def add_members(
     group_id: UUID, body: GroupMembersIn, who: CurrentPrincipal, podium: PodiumDep
 ) -> JSONResponse:

@@ -7,11 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import AccountOwner, PodiumDep
+from api.responses import Messages
 
 router = APIRouter(prefix="/mail", tags=["mail"])
 
 
-@router.get("")
+@router.get("", response_model=Messages)
 def sent_mail(
     who: AccountOwner, podium: PodiumDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> dict[str, Any]:

@@ -17,17 +17,18 @@ from api.deps import (
     respond,
     scoped,
 )
+from api.responses import MemberAdded, MemberRemoved, Members
 from api.schemas import MemberIn
 
 router = APIRouter(prefix="/members", tags=["members"])
 
 
-@router.get("")
+@router.get("", response_model=Members)
 def members(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     return {"members": podium.views.accounts.logins(str(who.account_id))}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=MemberAdded)
 def invite(
     body: MemberIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -36,6 +37,6 @@ def invite(
     return respond(podium, result)
 
 
-@router.delete("/{login_id}")
+@router.delete("/{login_id}", response_model=MemberRemoved)
 def remove(login_id: UUID, who: AccountOwner, podium: PodiumDep) -> JSONResponse:
     return respond(podium, podium.accounts.remove_member(who, login_id))

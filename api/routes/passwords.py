@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, respond, scoped
+from api.responses import Accepted, LoginChanged
 from api.schemas import ChangePassword, PasswordResetIn, SetPassword
 from api.throttle import PASSWORD_RESET
 from commands.unit_of_work import Idempotency
@@ -21,7 +22,11 @@ def link(idem: tuple[str, str] | None) -> Idempotency | None:
 
 
 @router.post(
-    "/password-reset", status_code=202, responses=problems(429), dependencies=[PASSWORD_RESET]
+    "/password-reset",
+    status_code=202,
+    response_model=Accepted,
+    responses=problems(429),
+    dependencies=[PASSWORD_RESET],
 )
 def request_reset(
     body: PasswordResetIn, podium: PodiumDep, idem: IdempotencyHeader
@@ -34,7 +39,7 @@ def request_reset(
     return respond(podium, result)
 
 
-@router.post("/password-reset/confirm")
+@router.post("/password-reset/confirm", response_model=LoginChanged)
 def confirm_reset(body: SetPassword, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Set a new password with the token from the reset link; it ends the login's sessions.
 
@@ -42,13 +47,13 @@ def confirm_reset(body: SetPassword, podium: PodiumDep, idem: IdempotencyHeader)
     return respond(podium, podium.accounts.set_password(body.token, body.password, link(idem)))
 
 
-@router.post("/activation")
+@router.post("/activation", response_model=LoginChanged)
 def activate(body: SetPassword, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Set the first password of an invited member or a new subaccount (which activates it)."""
     return respond(podium, podium.accounts.set_password(body.token, body.password, link(idem)))
 
 
-@router.put("/me/password")
+@router.put("/me/password", response_model=LoginChanged)
 def change_password(body: ChangePassword, who: CurrentPrincipal, podium: PodiumDep) -> JSONResponse:
     """Set a new password; every session of this login ends, this one too (log in again).
     API keys made for integrations keep working."""

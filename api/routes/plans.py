@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
+from api.responses import Catalogue
 from domain.plans import (
     ADD_ON_MONTHLY_PRICE,
     ANNUAL_DISCOUNT_PERCENT,
@@ -19,7 +20,7 @@ from domain.plans import (
 router = APIRouter(prefix="/plans", tags=["plans"])
 
 
-@router.get("")
+@router.get("", response_model=Catalogue)
 def catalogue() -> dict[str, Any]:
     return {
         "trial": {"days": TRIAL_DAYS, "limits": TRIAL_LIMITS.as_dict(), "card_required": False},

@@ -18,6 +18,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from api.contract import problems
 from api.deps import IdempotencyHeader, PodiumDep, respond, scoped
 from api.presenters import public_room
+from api.responses import PublicRoom, Registered, RegistrationForm
 from api.room_schemas import JoinIn, RegistrationIn
 from api.schemas import Position
 from api.throttle import JOIN_REFUSALS, REGISTRATION
@@ -87,7 +88,9 @@ def form(podium: Podium, row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@router.get("/rooms/{room_id}/registration-form")
+@router.get(
+    "/rooms/{room_id}/registration-form", response_model=RegistrationForm, responses=problems(409)
+)
 def registration_form(room_id: UUID, podium: PodiumDep) -> dict[str, Any]:
     """The registration form: first name, last name and email, then the custom fields, whose
     answers go in `answers` keyed by label."""
@@ -97,6 +100,7 @@ def registration_form(room_id: UUID, podium: PodiumDep) -> dict[str, Any]:
 @router.post(
     "/rooms/{room_id}/registrations",
     status_code=201,
+    response_model=Registered,
     responses=problems(429),
     dependencies=[REGISTRATION],
 )
@@ -132,21 +136,25 @@ def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
     return respond(podium, podium.join.admit(room_id, request))
 
 
-@router.get("/events/{number}")
+@router.get("/events/{number}", response_model=PublicRoom)
 def by_event_id(number: Annotated[Position, Path()], podium: PodiumDep) -> dict[str, Any]:
     """The room with this event ID, as anyone may see it; join it at its `room_id`."""
     row = found(podium.views.rooms.by_number(number))
     return public_room(podium, row, podium.clock.now())
 
 
-@address_router.get("/{handle:room_handle}/{name_url:room_slug}")
+@address_router.get("/{handle:room_handle}/{name_url:room_slug}", response_model=PublicRoom)
 def by_address(handle: Handle, name_url: Slug, podium: PodiumDep) -> dict[str, Any]:
     """The room at this URL (the room URL itself), as anyone may see it."""
     row = found(podium.views.rooms.by_address(handle, name_url))
     return public_room(podium, row, podium.clock.now())
 
 
-@address_router.get("/{handle:room_handle}/{name_url:room_slug}/register")
+@address_router.get(
+    "/{handle:room_handle}/{name_url:room_slug}/register",
+    response_model=RegistrationForm,
+    responses=problems(409),
+)
 def form_at_address(handle: Handle, name_url: Slug, podium: PodiumDep) -> dict[str, Any]:
     """The registration form of the room at this URL (the link in invitations)."""
     return form(podium, found(podium.views.rooms.by_address(handle, name_url)))

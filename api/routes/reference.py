@@ -7,6 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
+from api.responses import CountryTimeZones, DialInNumbers, TimeZones, TollFreeCost
 from domain.dial_in import DIAL_IN_NUMBERS, TOLL_FREE_RATE_PER_MINUTE, toll_free_cost
 from domain.errors import NotFoundError
 from domain.timezones import ALL_ZONES, COUNTRY_ZONES
@@ -14,13 +15,13 @@ from domain.timezones import ALL_ZONES, COUNTRY_ZONES
 router = APIRouter(tags=["reference"])
 
 
-@router.get("/time-zones")
+@router.get("/time-zones", response_model=TimeZones)
 def time_zones() -> dict[str, Any]:
     """Every IANA time zone a room may be scheduled in."""
     return {"time_zones": list(ALL_ZONES)}
 
 
-@router.get("/time-zones/{country}")
+@router.get("/time-zones/{country}", response_model=CountryTimeZones)
 def country_time_zones(
     country: Annotated[str, Path(min_length=2, max_length=2, examples=["PL"])],
 ) -> dict[str, Any]:
@@ -31,13 +32,13 @@ def country_time_zones(
     return {"country": country.upper(), "time_zones": list(zones)}
 
 
-@router.get("/dial-in-numbers")
+@router.get("/dial-in-numbers", response_model=DialInNumbers)
 def dial_in_numbers() -> dict[str, Any]:
     """The phone gateway's numbers by city, Ankara to Zürich."""
     return {"dial_in_numbers": [asdict(number) for number in DIAL_IN_NUMBERS]}
 
 
-@router.get("/toll-free-cost")
+@router.get("/toll-free-cost", response_model=TollFreeCost)
 def toll_free(
     attendees: Annotated[int, Query(ge=1, le=100_000)],
     minutes: Annotated[int, Query(ge=1, le=24 * 60)],

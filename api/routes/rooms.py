@@ -17,6 +17,7 @@ from api.deps import (
     scoped,
 )
 from api.presenters import organizer_room, room_answer
+from api.responses import Room, RoomChanged, Rooms, RoomStatus
 from api.room_schemas import LockIn, RoomEdit, RoomIn, StatusIn
 from commands.accounts import Principal
 from domain.errors import NotFoundError
@@ -33,7 +34,7 @@ def own_room(podium: Podium, who: Principal, room_id: UUID) -> dict[str, Any]:
     return row
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=Room)
 def schedule(
     body: RoomIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -57,7 +58,7 @@ def schedule(
     return room_answer(podium, result)
 
 
-@router.get("")
+@router.get("", response_model=Rooms)
 def list_rooms(
     who: CurrentPrincipal,
     podium: PodiumDep,
@@ -69,12 +70,12 @@ def list_rooms(
     return {"rooms": [organizer_room(podium, row, now) for row in rows]}
 
 
-@router.get("/{room_id}")
+@router.get("/{room_id}", response_model=Room)
 def read(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     return organizer_room(podium, own_room(podium, who, room_id), podium.clock.now())
 
 
-@router.patch("/{room_id}")
+@router.patch("/{room_id}", response_model=RoomChanged)
 def edit(
     room_id: UUID, body: RoomEdit, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -97,7 +98,7 @@ def edit(
     return room_answer(podium, result, resent=resent)
 
 
-@router.post("/{room_id}/status")
+@router.post("/{room_id}/status", response_model=Room)
 def set_status(
     room_id: UUID, body: StatusIn, who: CurrentPrincipal, podium: PodiumDep
 ) -> JSONResponse:
@@ -105,13 +106,13 @@ def set_status(
     return room_answer(podium, podium.rooms.set_status(who.account_id, room_id, body.status))
 
 
-@router.post("/{room_id}/lock")
+@router.post("/{room_id}/lock", response_model=Room)
 def lock(room_id: UUID, body: LockIn, who: CurrentPrincipal, podium: PodiumDep) -> JSONResponse:
     """A locked room lets nobody new in but its hosts and presenters."""
     return room_answer(podium, podium.rooms.set_locked(who.account_id, room_id, body.locked))
 
 
-@router.delete("/{room_id}")
+@router.delete("/{room_id}", response_model=RoomStatus)
 def delete(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> JSONResponse:
     """Delete a room; this cannot be undone, and its links stop working."""
     return respond(podium, podium.rooms.set_status(who.account_id, room_id, "deleted"))

@@ -17,13 +17,14 @@ from api.deps import (
     respond,
     scoped,
 )
+from api.responses import Subaccounts
 from api.schemas import Resize, SubaccountIn
 from domain.errors import NotFoundError
 
 router = APIRouter(prefix="/subaccounts", tags=["subaccounts"])
 
 
-@router.get("")
+@router.get("", response_model=Subaccounts)
 def list_subaccounts(who: AccountOwner, podium: PodiumDep) -> dict[str, Any]:
     rows = podium.views.accounts.subaccounts(str(who.account_id))
     return {"subaccounts": [row for row in rows if row["status"] != "deleted"]}

@@ -7,13 +7,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentPrincipal, PodiumDep
+from api.responses import Timeline
 from api.schemas import Position
 from domain.login import has_billing_rights
 
 router = APIRouter(prefix="/timeline", tags=["timeline"])
 
 
-@router.get("")
+@router.get("", response_model=Timeline)
 def timeline(
     who: CurrentPrincipal,
     podium: PodiumDep,

@@ -34,7 +34,7 @@ class Target:
 
 def build_target(data_dir: Path) -> Iterator[Target]:
     """A Podium with an owner on a paid plan, a key that survives password changes (an
-    integration key, not a session's) and one scheduled room."""
+    integration key, not a session's) and one scheduled room that takes registrations."""
     settings = Settings(store="sqlite", environment="test", data_dir=data_dir, project_inline=True)
     podium = bootstrap(
         settings, clock=ManualClock(START), gateway=SandboxGateway(), hasher=FastTestHasher()
@@ -45,7 +45,12 @@ def build_target(data_dir: Path) -> Iterator[Target]:
             owner = paying_owner(client, "fuzz-owner@example.com", "live-100")
             issued = client.post("/api-keys", json={"label": "fuzz"}, headers=owner.headers)
             key = str(expect(issued, 201)["api_key"])
-            room = {"name": "Fuzz room", "starts_at": "2026-10-20T10:00:00", "timezone": "UTC"}
+            room = {
+                "name": "Fuzz room",
+                "starts_at": "2026-10-20T10:00:00",
+                "timezone": "UTC",
+                "registration_enabled": True,
+            }
             made = expect(client.post("/rooms", json=room, headers=auth(key)), 201)
         yield Target(podium, app, key, str(made["room_id"]), int(made["number"]))
     finally:
