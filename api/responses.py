@@ -181,12 +181,32 @@ class Admissions(Answer):
     admissions: list[dict[str, Any]]
 
 
+class Admitted(Answer):
+    """Let in: as whom, on which seat, and where the room is."""
+
+    room_id: str
+    role: str
+    nickname: str
+    room_url: str
+    lobby: bool
+
+
 class AutologinHash(Answer):
     autologin_hash: str
     url: str
 
 
 # ---- accounts, keys, members --------------------------------------------------------------
+
+
+class SignedUp(Answer):
+    """A new trial account and its owner's login."""
+
+    account_id: str
+    login_id: str
+    email: str
+    status: str
+    trial_ends: str | None
 
 
 class IssuedKey(Answer):
@@ -320,8 +340,21 @@ class Groups(Answer):
     groups: list[Group]
 
 
+class Subaccount(Answer):
+    subaccount_id: str
+    page_name: str
+    user_name: str
+    email: str
+    package_size: int
+    status: str
+
+
 class Subaccounts(Answer):
     subaccounts: list[dict[str, Any]]
+
+
+class SubaccountKey(IssuedKey):
+    subaccount_id: str
 
 
 # ---- reference ----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, issue_raw_key, respond, scoped
-from api.responses import AccountSummary, IssuedKey
+from api.responses import AccountSummary, IssuedKey, SignedUp
 from api.schemas import LogIn, SignUp
 from api.throttle import LOG_IN, SIGN_UP
 from domain.errors import NotFoundError
@@ -20,7 +20,13 @@ BILLING_FIELDS = ("balance", "payment_method")  # what a login without billing r
 router = APIRouter(tags=["accounts"])
 
 
-@router.post("/accounts", status_code=201, responses=problems(429), dependencies=[SIGN_UP])
+@router.post(
+    "/accounts",
+    status_code=201,
+    response_model=SignedUp,
+    responses=problems(429),
+    dependencies=[SIGN_UP],
+)
 def sign_up(body: SignUp, podium: PodiumDep, idem: IdempotencyHeader) -> JSONResponse:
     """Open an account on the 30-day free trial (no card), with its owner's login."""
     result = podium.accounts.sign_up(

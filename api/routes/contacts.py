@@ -26,7 +26,7 @@ router = APIRouter(tags=["contacts"])
     "/contacts",
     status_code=201,
     response_model=ContactSaved,
-    responses={200: {"description": "an existing contact updated"}},
+    responses={200: {"description": "an existing contact updated", "model": ContactSaved}},
 )
 def save_contact(
     body: ContactIn, who: CurrentPrincipal, podium: PodiumDep, idem: IdempotencyHeader

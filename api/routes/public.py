@@ -18,7 +18,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from api.contract import problems
 from api.deps import IdempotencyHeader, PodiumDep, respond, scoped
 from api.presenters import public_room
-from api.responses import PublicRoom, Registered, RegistrationForm
+from api.responses import Admitted, PublicRoom, Registered, RegistrationForm
 from api.room_schemas import JoinIn, RegistrationIn
 from api.schemas import Position
 from api.throttle import JOIN_REFUSALS, REGISTRATION
@@ -120,7 +120,12 @@ def register(
     return respond(podium, result)
 
 
-@router.post("/rooms/{room_id}/join", responses=problems(403, 429), dependencies=[JOIN_REFUSALS])
+@router.post(
+    "/rooms/{room_id}/join",
+    response_model=Admitted,
+    responses=problems(403, 429),
+    dependencies=[JOIN_REFUSALS],
+)
 def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
     """Enter a room. Refusals are 403 and say why: wrong password, a token used by someone
     else, not registered, locked; a full room or the account's one live event is 409."""

@@ -17,7 +17,7 @@ from api.deps import (
     respond,
     scoped,
 )
-from api.responses import Subaccounts
+from api.responses import Subaccount, SubaccountKey, Subaccounts
 from api.schemas import Resize, SubaccountIn
 from domain.errors import NotFoundError
 
@@ -30,7 +30,7 @@ def list_subaccounts(who: AccountOwner, podium: PodiumDep) -> dict[str, Any]:
     return {"subaccounts": [row for row in rows if row["status"] != "deleted"]}
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, response_model=Subaccount)
 def assign(
     body: SubaccountIn, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -46,7 +46,7 @@ def assign(
     return respond(podium, result)
 
 
-@router.get("/{subaccount_id}")
+@router.get("/{subaccount_id}", response_model=Subaccount)
 def read(subaccount_id: UUID, who: AccountOwner, podium: PodiumDep) -> dict[str, Any]:
     sub = podium.views.accounts.subaccount(str(subaccount_id))
     if sub is None or sub["parent_id"] != str(who.account_id):
@@ -54,7 +54,7 @@ def read(subaccount_id: UUID, who: AccountOwner, podium: PodiumDep) -> dict[str,
     return sub
 
 
-@router.put("/{subaccount_id}/package")
+@router.put("/{subaccount_id}/package", response_model=Subaccount)
 def resize(
     subaccount_id: UUID, body: Resize, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -64,13 +64,13 @@ def resize(
     return respond(podium, result)
 
 
-@router.delete("/{subaccount_id}")
+@router.delete("/{subaccount_id}", response_model=Subaccount)
 def delete(subaccount_id: UUID, who: AccountOwner, podium: PodiumDep) -> JSONResponse:
     """Delete it and all its data at once; this cannot be undone."""
     return respond(podium, podium.subaccounts.delete(who.account_id, subaccount_id))
 
 
-@router.post("/{subaccount_id}/cancellation")
+@router.post("/{subaccount_id}/cancellation", response_model=Subaccount)
 def cancel(
     subaccount_id: UUID, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
@@ -81,7 +81,7 @@ def cancel(
     return respond(podium, result)
 
 
-@router.post("/{subaccount_id}/reassignment", status_code=201)
+@router.post("/{subaccount_id}/reassignment", status_code=201, response_model=Subaccount)
 def reassign(
     subaccount_id: UUID,
     body: SubaccountIn,
@@ -102,7 +102,7 @@ def reassign(
     return respond(podium, result)
 
 
-@router.post("/{subaccount_id}/session", status_code=201)
+@router.post("/{subaccount_id}/session", status_code=201, response_model=SubaccountKey)
 def log_into(
     subaccount_id: UUID, who: AccountOwner, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
