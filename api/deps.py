@@ -77,6 +77,7 @@ def account_owner(who: CurrentPrincipal) -> Principal:
 AccountOwner = Annotated[Principal, Depends(account_owner)]
 
 
+@answers(403)
 def billing_access(who: CurrentPrincipal) -> Principal:
     """Every billing read and write: payment method, plan changes, funds, add-ons, packages,
     transactions. The rule (``domain.login.has_billing_rights``) and the whole role matrix:

@@ -129,7 +129,7 @@ def buy_packages(
     return respond(podium, result)
 
 
-@router.get("/transactions", response_model=Transactions, responses=problems(403))
+@router.get("/transactions", response_model=Transactions)
 def transactions(
     who: BillingAccess,
     podium: PodiumDep,
