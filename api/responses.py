@@ -265,11 +265,12 @@ class PaymentMethod(Answer):
 
 
 class AccountSummary(Answer):
-    """The account (or, for a subaccount's login, the subaccount) with its balance."""
+    """The account (or, for a subaccount's login, the subaccount); the balance and payment
+    method only for a login with billing rights (docs/roles.md)."""
 
     status: str
-    balance: int
     role: str
+    balance: int | None = None  # absent, not null, without billing rights (exclude_unset)
 
 
 # ---- billing, timeline, mail --------------------------------------------------------------

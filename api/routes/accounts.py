@@ -52,7 +52,7 @@ def log_in(body: LogIn, podium: PodiumDep, idem: IdempotencyHeader) -> JSONRespo
     return respond(podium, result, api_key=raw_key)
 
 
-@router.get("/account", response_model=AccountSummary)
+@router.get("/account", response_model=AccountSummary, response_model_exclude_unset=True)
 def account(who: CurrentPrincipal, podium: PodiumDep) -> dict[str, Any]:
     """Which plan the account is on, what it allows, its add-ons, subaccounts and members.
 
