@@ -8,7 +8,8 @@ refused) but ``1.0`` is the integer 1, as JSON Schema's ``integer`` says; ``1.5`
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import re
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -53,8 +54,35 @@ Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max
 Password = Annotated[str, Field(min_length=8, max_length=256)]
 
 
+# C0 control characters but tab, line feed and carriage return, and DEL: no name, address or
+# text needs them, PostgreSQL cannot store NUL, and XML cannot carry most of them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _refuse_control(value: Any) -> None:
+    if isinstance(value, str):
+        if CONTROL.search(value):
+            raise ValueError("must not contain control characters")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_control(key)
+            _refuse_control(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            _refuse_control(item)
+
+
 class Body(BaseModel):
+    """A request body: unknown fields refused, and no text anywhere in it (keys of maps
+    included) with a control character."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def no_control_characters(cls, value: Any) -> Any:
+        _refuse_control(value)
+        return value
 
 
 class SignUp(Body):

@@ -57,7 +57,7 @@ def tokens(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[str,
 @router.delete("/tokens/{token}", response_model=TokenState)
 def deactivate_token(
     room_id: UUID,
-    token: Annotated[str, Path(max_length=64)],
+    token: Annotated[str, Path(max_length=64, pattern="^[A-Za-z0-9_-]+$")],
     who: CurrentPrincipal,
     podium: PodiumDep,
 ) -> JSONResponse:

@@ -23,7 +23,7 @@ def time_zones() -> dict[str, Any]:
 
 @router.get("/time-zones/{country}", response_model=CountryTimeZones)
 def country_time_zones(
-    country: Annotated[str, Path(min_length=2, max_length=2, examples=["PL"])],
+    country: Annotated[str, Path(pattern="^[A-Za-z]{2}$", examples=["PL"])],
 ) -> dict[str, Any]:
     """The time zones of one country (ISO 3166 alpha-2 code)."""
     zones = COUNTRY_ZONES.get(country.upper())

@@ -18,7 +18,9 @@ from api.v1.errors import V1Error
 
 TRUE = frozenset({"1", "true", "on", "yes", "y"})
 FALSE = frozenset({"0", "false", "off", "no", "n"})
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+EMAIL = re.compile(r"^[^@\s\x00-\x1f\x7f]+@[^@\s\x00-\x1f\x7f]+\.[^@\s.\x00-\x1f\x7f]+$")
+# C0 controls but tab, LF and CR, and DEL: PostgreSQL cannot store NUL, XML cannot carry them.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 # ASCII digits only: ``int()`` also reads Arabic-Indic digits, and raises on ``²`` (which
 # ``str.isdigit`` calls a digit). Twenty digits is past BIGINT already; more is never read.
@@ -110,6 +112,8 @@ class Params:
         if isinstance(value, dict | list):
             raise self.invalid(key, "must be a single value")
         text = _scalar_text(value)
+        if CONTROL.search(text):
+            raise self.invalid(key, "must not contain control characters")
         if limit is not None and len(text) > limit:
             raise self.invalid(key, f"must be at most {limit} characters")
         return text

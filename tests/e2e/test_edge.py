@@ -174,3 +174,44 @@ def test_a_wrong_method_is_405_with_every_allowed_method(client: TestClient, own
     response = client.post("/v1/conferences/7", headers=owner.headers)
     error(response, 405)
     assert set(response.headers["allow"].split(", ")) == {"GET", "PUT", "DELETE"}
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "field"),
+    [
+        ("/contacts", {"email": "ann@example.com", "first_name": "A\x00nn"}, "first_name"),
+        ("/contact-groups", {"name": "V\x1bIP"}, "name"),
+        ("/api-keys", {"label": "crm\x7f"}, "label"),
+        ("/rooms", {"name": "Q\x00", "permanent": True}, "name"),
+        ("/rooms", {"name": "Q", "permanent": True, "agenda": "line\x0bbreak"}, "agenda"),
+    ],
+)
+def test_control_characters_are_refused_in_any_text(
+    client: TestClient, owner: Caller, path: str, body: dict[str, Any], field: str
+) -> None:
+    """A NUL or other control character in a body's text is a 422 naming the field, so no read
+    model (PostgreSQL cannot store NUL) and no XML answer ever meets one; the rest works on."""
+    refused = problem(client.post(path, json=body, headers=owner.headers), 422)
+    assert field in refused["detail"]
+    assert "control characters" in refused["detail"]
+    fine = {"email": "ann@example.com", "first_name": "Ann", "company": "Tab\tand\nnewline"}
+    expect(client.post("/contacts", json=fine, headers=owner.headers), 201)
+    assert [
+        c["email"] for c in expect(client.get("/contacts", headers=owner.headers), 200)["contacts"]
+    ] == ["ann@example.com"]
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        V1_CREATE.replace("name=Edge", "name=Ed%00ge"),
+        V1_CREATE + "&lobby_description=%01",
+    ],
+)
+def test_v1_refuses_control_characters(client: TestClient, owner: Caller, form: str) -> None:
+    """/v1 answers a control character in a parameter with 422 in ClickMeeting's shape."""
+    headers = {**owner.headers, "Content-Type": FORM}
+    found = error(client.post("/v1/conferences", content=form, headers=headers), 422)
+    assert "control characters" in found["errors"][0]["message"]
+    created = client.post("/v1/conferences", content=V1_CREATE, headers=headers)
+    expect(created, 201)

@@ -13,7 +13,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.result import Ok
 
-from tests.fuzz.conftest import Target
+from tests.fuzz.conftest import Target, stopped_read_models
 from tests.fuzz.test_panel_contract import CHECKS, SETTINGS, takes_input
 
 
@@ -52,3 +52,4 @@ def test_every_v1_operation_keeps_its_contract(
                 continue
             with subtests.test(operation=operation.label, aimed=path):
                 fuzz(operation, mode, target, path)
+    assert stopped_read_models(target) == []
