@@ -34,4 +34,5 @@ def create_app(podium: Podium) -> FastAPI:
     app.include_router(router)
     docs.install(app)
     middleware.install(app, podium)
+    errors.install_last_resort(app)  # last, so outermost: see api.last_resort
     return app

@@ -19,7 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 from starlette.routing import Match
+from starlette.types import Scope
 
 from api.last_resort import LastResort
 from commands.errors import AuthenticationError, ConflictError, PermissionDeniedError
@@ -91,10 +93,19 @@ def problem(
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers or None)
 
 
-def internal_error(request_id: str) -> JSONResponse:
-    """The last resort's answer: nothing about the cause, only the id to quote to support."""
+def internal_error(scope: Scope, request_id: str) -> Response:
+    """The last resort's answer: nothing about the cause, only the id to quote to support
+    (in ClickMeeting's shape for a /v1/ path the panel's middleware failed on)."""
+    if is_v1_path(str(scope.get("path", ""))):
+        from api.v1.errors import internal_error as v1_internal_error  # v1 imports this module
+
+        return v1_internal_error(scope, request_id)
     detail = f"something went wrong on our side; quote request id {request_id} to support"
     return problem(500, detail, request_id=request_id)
+
+
+def is_v1_path(path: str) -> bool:
+    return path == "/v1" or path.startswith("/v1/")
 
 
 def allowed_methods(request: Request) -> str:
@@ -153,4 +164,8 @@ def install(app: FastAPI) -> None:
             headers["Allow"] = allowed_methods(request)
         return problem(error.status_code, str(error.detail), headers=headers)
 
+
+def install_last_resort(app: FastAPI) -> None:
+    """The outermost middleware: call it after every other ``add_middleware``, so what those
+    answer gets a request id too and what they raise is answered as a problem."""
     app.add_middleware(LastResort, render=internal_error)

@@ -41,7 +41,7 @@ def request_id_of(scope: Scope) -> str:
     return request_id
 
 
-Render = Callable[[str], Response]
+Render = Callable[[Scope, str], Response]  # the request's scope and id -> the 500 answer
 
 
 class LastResort:
@@ -85,4 +85,4 @@ class LastResort:
             )
             if started:
                 raise  # half an answer is out; only the server can end the connection now
-            await self.render(request_id)(scope, receive, tagged)
+            await self.render(scope, request_id)(scope, receive, tagged)

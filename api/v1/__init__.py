@@ -17,10 +17,8 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
-from api.v1 import access, conferences, errors, later, openapi, reference
-
 from api.middleware.auth_first import AuthenticateFirst, v1_key
-from api.v1 import access, conferences, errors, later, reference
+from api.v1 import access, conferences, errors, later, openapi, reference
 from api.v1.deps import v1_principal
 from api.v1.wire import WireFormat
 from podium.bootstrap import Podium

@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import Scope
 
 from api.errors import allowed_methods
 from api.last_resort import LastResort
@@ -53,7 +54,7 @@ def error_response(status: int, message: str, field: str | None = None) -> JSONR
     return JSONResponse(error_body(status, message, field), status_code=status, headers=headers)
 
 
-def internal_error(request_id: str) -> JSONResponse:
+def internal_error(scope: Scope, request_id: str) -> JSONResponse:
     """The last resort's answer, in ClickMeeting's shape (which has no place for an id but the
     message)."""
     message = f"something went wrong on our side; please try again (request id {request_id})"

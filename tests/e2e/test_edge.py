@@ -156,6 +156,10 @@ def test_every_answer_names_its_request(client: TestClient, owner: Caller) -> No
     forged = client.get("/plans", headers={"X-Request-Id": "x" * 500})
     assert forged.headers["x-request-id"] != "x" * 500
     assert len(forged.headers["x-request-id"]) == 32
+    # Answers the outer middleware gives itself (a key checked before the body) are named too.
+    early = client.post("/account/funds", content=b"{}", headers={"X-Request-Id": "early-1"})
+    assert early.status_code == 401
+    assert early.headers["x-request-id"] == "early-1"
     refused = client.get("/v1/ping", headers={"X-Request-Id": "v1-edge"})
     assert refused.status_code == 401
     assert refused.headers["x-request-id"] == "v1-edge"
