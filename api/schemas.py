@@ -20,6 +20,7 @@ from pydantic import (
     StringConstraints,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from domain.api_key import SESSION_LABELS
 
@@ -62,7 +63,7 @@ CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def _refuse_control(value: Any) -> None:
     if isinstance(value, str):
         if CONTROL.search(value):
-            raise ValueError("must not contain control characters")
+            raise PydanticCustomError("control_characters", "must not contain control characters")
     elif isinstance(value, dict):
         for key, item in value.items():
             _refuse_control(key)

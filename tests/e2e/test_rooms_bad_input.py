@@ -30,7 +30,7 @@ BAD_ROOMS: list[tuple[dict[str, Any], int, str]] = [
     ({"room_type": "seminar"}, 422, "room_type"),
     ({"name": ""}, 422, "name"),
     ({"name": "x" * 201}, 422, "name"),
-    ({"name": "a\u0000b"}, 422, "name must not contain control characters"),
+    ({"name": "a\u0000b"}, 422, "name: must not contain control characters"),
     ({"name": "two\nlines"}, 422, "name must not contain control characters"),
     ({"lobby_description": "bell\u0007"}, 422, "lobby_description"),
     ({"agenda": "escape\u001b[2J"}, 422, "agenda"),
