@@ -43,6 +43,7 @@ TITLES = {
     422: "Invalid request",
     429: "Too many requests",
     500: "Internal error",
+    503: "Not ready",
 }
 
 

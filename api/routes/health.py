@@ -14,6 +14,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from api.deps import PodiumDep
+from api.errors import PROBLEM, problem
 from podium.bootstrap import Podium
 
 router = APIRouter(tags=["health"])
@@ -71,8 +72,23 @@ def health(podium: PodiumDep) -> dict[str, Any]:
     return report(podium)
 
 
-@router.get("/health/ready")
+@router.get(
+    "/health/ready",
+    responses={
+        503: {
+            "description": "Degraded: the same report, saying which read model or snapshot "
+            "is wrong and what to do",
+            "content": {
+                PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}},
+            },
+        }
+    },
+)
 def ready(podium: PodiumDep) -> JSONResponse:
-    """Readiness: 200 when every read model is healthy, 503 (with the reason) when not."""
+    """Readiness: 200 when every read model is healthy, else 503 problem+json whose detail
+    says what is wrong (the whole report rides along as extension members)."""
     body = report(podium)
-    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+    if body["status"] == "ok":
+        return JSONResponse(body)
+    details = {k: v for k, v in body.items() if k != "status"}  # status is the HTTP one here
+    return problem(503, "; ".join(body["problems"]), health=body["status"], **details)

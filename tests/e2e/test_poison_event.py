@@ -78,7 +78,9 @@ def test_health_says_which_read_model_stopped_where_and_why(
     assert "podium resume rooms" in health["problems"][0]
     ready = client.get("/health/ready")
     assert ready.status_code == 503
-    assert ready.json()["status"] == "degraded"
+    assert ready.headers["content-type"].startswith("application/problem+json")
+    assert ready.json()["health"] == "degraded"
+    assert "rooms stopped at notification" in ready.json()["detail"]
 
 
 def test_a_write_the_stopped_read_model_would_show_answers_and_says_it_is_stale(
