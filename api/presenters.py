@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from api.consistency import STALE_HEADER
 from api.deps import respond
 from commands.unit_of_work import Result
+from domain.room import warnings
 from podium.bootstrap import Podium
 
 EMBED = (
@@ -52,6 +53,7 @@ def organizer_room(podium: Podium, row: dict[str, Any], now: datetime) -> dict[s
         "role_links": {role: f"{url}?role={hashes[role]}" for role in ROLES},
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
+        "warnings": warnings(row["settings"]["access_type"], row["settings"]["phone_gateway"]),
     }
 
 

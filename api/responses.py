@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class Answer(BaseModel):
@@ -52,6 +52,11 @@ class Room(Answer):
     role_links: dict[str, str]
     created_at: str
     updated_at: str
+    warnings: list[str] = Field(
+        description="What this configuration lets happen that the organizer may not expect "
+        "(such as token access with the phone gateway on: anyone with the listener PIN gets "
+        "in by phone); empty when there is nothing to say"
+    )
 
 
 class RoomChanged(Room):

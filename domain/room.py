@@ -144,14 +144,26 @@ def check(settings: RoomSettings, limits: Limits, now: datetime, *, is_new: bool
             )
     if settings.access_type == AccessType.PASSWORD and not settings.password:
         raise InvalidRequestError("password access needs a password")
-    if settings.access_type == AccessType.TOKEN and settings.phone_gateway:
-        raise InvalidRequestError(
-            "token access does not work with the phone gateway: turn one of them off"
-        )
     if settings.thank_you_page_url and not _URL.match(settings.thank_you_page_url):
         raise InvalidRequestError("thank_you_page_url must be an http(s) URL")
     _check_form(settings.registration_fields)
     _check_capacity(settings, limits)
+
+
+# The help centre only recommends against this pair, and ClickMeeting's own example client
+# schedules it, so it is accepted and the organizer is told what it means instead.
+PHONE_GATEWAY_WARNING = (
+    "token access with the phone gateway on: phone participants cannot present a token, so "
+    "anyone with the listener PIN gets in by phone; turn one of them off to close that door"
+)
+
+
+def warnings(access_type: str, phone_gateway: bool) -> list[str]:
+    """What an accepted configuration lets happen that the organizer may not expect."""
+    found = []
+    if access_type == AccessType.TOKEN and phone_gateway:
+        found.append(PHONE_GATEWAY_WARNING)
+    return found
 
 
 def _check_range(settings: RoomSettings, now: datetime) -> None:

@@ -44,9 +44,11 @@ def schedule(
     GET /time-zones). Access is `open`, `password` (one `password` for everyone) or `token`
     (one single-use token per person, see POST /rooms/{room_id}/tokens).
 
-    **Token access does not work with the phone gateway**: a room with `access_type: token`
-    and `phone_gateway: true` is refused (422), whether scheduled so or edited into it; turn
-    one of them off.
+    **Token access with the phone gateway on is accepted, with a warning**: phone
+    participants cannot present a token, so with `access_type: token` and
+    `phone_gateway: true` anyone with the listener PIN gets in by phone. The room is saved
+    (ClickMeeting accepts it too, and its own example client asks for it) and its `warnings`
+    list says so, in this answer and every read of the room, until one of them is turned off.
 
     A meeting admits at most 25 attendees (5 on the trial); `attendee_limit` may lower the
     plan's ceiling, never raise it. The answer is the room with its URL, event ID
@@ -83,8 +85,9 @@ def edit(
 
     Every edit may re-send the invitations: with `resend_invitations: true` everyone invited
     gets theirs again (with the new details) once the edit is saved; `resent` lists them.
-    The same rules as scheduling apply (token access is refused with the phone gateway); a new
-    start must not be in the past.
+    The same rules as scheduling apply; a new start must not be in the past. An edit that
+    leaves token access and the phone gateway both on is saved, and the answer's `warnings`
+    says that anyone with the listener PIN gets in by phone (turn one of them off).
     """
     result = podium.rooms.edit(
         who.account_id, room_id, body.changes(), scoped(idem, principal_scope(who))

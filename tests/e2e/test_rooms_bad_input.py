@@ -25,7 +25,6 @@ BAD_ROOMS: list[tuple[dict[str, Any], int, str]] = [
     ({"starts_at": None}, 422, "starts_at"),
     ({"access_type": "password"}, 422, "password"),
     ({"access_type": "password", "password": ""}, 422, "password"),
-    ({"access_type": "token", "phone_gateway": True}, 422, "phone gateway"),
     ({"access_type": "vip"}, 422, "access_type"),
     ({"room_type": "seminar"}, 422, "room_type"),
     ({"name": ""}, 422, "name"),
@@ -80,7 +79,6 @@ def test_a_meeting_over_25_attendees_is_refused_on_any_plan(
 
 # (an edit of an open webinar with the phone gateway on, status, a word the detail must contain)
 BAD_EDITS: list[tuple[dict[str, Any], int, str]] = [
-    ({"access_type": "token"}, 422, "phone gateway"),
     ({"starts_at": "2026-10-01T10:00:00"}, 422, "past"),
     ({"timezone": "Nowhere/Special"}, 422, "unknown time zone"),
     ({"access_type": "password"}, 422, "password"),

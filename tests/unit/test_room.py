@@ -11,7 +11,17 @@ from domain.access import AccessRefusedError, AccessToken, Invitation
 from domain.dial_in import DIAL_IN_NUMBERS, toll_free_cost
 from domain.errors import InvalidRequestError, LimitExceededError
 from domain.plans import PLANS, TRIAL_LIMITS
-from domain.room import AccessType, FormField, Room, RoomSettings, RoomType, check, slugify
+from domain.room import (
+    PHONE_GATEWAY_WARNING,
+    AccessType,
+    FormField,
+    Room,
+    RoomSettings,
+    RoomType,
+    check,
+    slugify,
+    warnings,
+)
 from domain.timezones import ALL_ZONES, COUNTRY_ZONES
 
 NOW = datetime(2026, 10, 15, 9, tzinfo=UTC)
@@ -35,7 +45,6 @@ def test_a_plain_scheduled_webinar_passes() -> None:
         ({"starts_at": None}, "needs starts_at"),
         ({"duration_minutes": 4}, "duration"),
         ({"access_type": AccessType.PASSWORD}, "needs a password"),
-        ({"access_type": AccessType.TOKEN, "phone_gateway": True}, "phone gateway"),
         ({"name": "x" * 201}, "name must be at most 200"),
         ({"name": "   "}, "must not be empty"),
         ({"thank_you_page_url": "javascript:alert(1)"}, "http(s) URL"),
@@ -49,6 +58,26 @@ def test_each_bad_configuration_is_refused_with_its_reason(
     """Every rule the issue lists refuses with a message naming what is wrong."""
     with pytest.raises(InvalidRequestError, match=message.replace("(", r"\(").replace(")", r"\)")):
         check(scheduled(**changes), PAID, NOW, is_new=True)
+
+
+def test_token_access_with_the_phone_gateway_is_accepted_with_a_warning() -> None:
+    """The pair passes the rules (ClickMeeting's own example asks for it) and is warned about."""
+    both = scheduled(access_type=AccessType.TOKEN, phone_gateway=True)
+    check(both, PAID, NOW, is_new=True)
+    assert warnings(both.access_type, both.phone_gateway) == [PHONE_GATEWAY_WARNING]
+    assert "listener PIN" in PHONE_GATEWAY_WARNING
+    assert "turn one of them off" in PHONE_GATEWAY_WARNING
+
+
+@pytest.mark.parametrize(
+    ("access_type", "phone_gateway"),
+    [(AccessType.TOKEN, False), (AccessType.OPEN, True), (AccessType.PASSWORD, True)],
+)
+def test_no_warning_without_both_token_access_and_the_phone_gateway(
+    access_type: AccessType, phone_gateway: bool
+) -> None:
+    """Only token access together with the phone gateway is worth a warning."""
+    assert warnings(access_type, phone_gateway) == []
 
 
 def test_a_meeting_holds_25_attendees_and_5_on_the_trial() -> None:

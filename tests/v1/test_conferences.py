@@ -240,9 +240,6 @@ def test_invalid_rooms_are_422_naming_the_field(client: TestClient, podium: Podi
         + base
         + "&settings%5Bshow_on_personal_page%5D=maybe": "settings[show_on_personal_page]",
         "name=X&" + base.replace("2026-11-04", "2020-01-01"): None,
-        "name=X&"
-        + base.replace("access_type=1", "access_type=3")
-        + "&settings%5Bphonegateway_enabled%5D=1": None,
         "name=X&" + base + "&skin_id=999": "skin_id",
     }
     for form, field in cases.items():
