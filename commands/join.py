@@ -33,6 +33,8 @@ from domain.plans import Limits
 from domain.room import MEETING_MAX_ATTENDEES, AccessType, Room, RoomStatus, RoomType
 
 PERMANENT_ROOM_SESSION = timedelta(hours=12)
+# An autologin hash's mark for "made without the token this room needs: ask for it at entry".
+TOKEN_AT_THE_DOOR = "token at the door"  # noqa: S105 - a mark, not a secret
 
 
 def same(presented: str, expected: str) -> bool:
@@ -74,7 +76,11 @@ class Join:
         password: str | None = None,
         token: str | None = None,
     ) -> Result:
-        """A hash that lets one person in as ``role``; password/token are checked now."""
+        """A hash that lets one person in as ``role``; password/token are checked now.
+
+        A listener's hash for a token room may be made without a token (ClickMeeting's own
+        example asks for one so): it then says so, and the door asks for the token.
+        """
         try:
             wanted = Role(role)
         except ValueError:
@@ -82,24 +88,35 @@ class Join:
 
         def command(unit: UnitOfWork) -> Result:
             room = owned_room(unit, account_id, room_id)
+            checked = "checked"
             if wanted == Role.LISTENER:
-                self._check_secret(unit, room, email, password, token)
-            payload = orjson.dumps([room.id.hex, email.lower(), nickname, str(wanted)])
+                if room.settings.access_type == AccessType.TOKEN and not token:
+                    checked = TOKEN_AT_THE_DOOR
+                else:
+                    self._check_secret(unit, room, email, password, token)
+            payload = orjson.dumps([room.id.hex, email.lower(), nickname, str(wanted), checked])
             body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
             mac = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
             return Result(200, {"autologin_hash": f"{body}.{mac}"})
 
         return self.runner.run(command)
 
-    def _read_autologin(self, room: Room, value: str) -> tuple[str, str, Role]:
+    def _read_autologin(self, room: Room, value: str) -> tuple[str, str, Role, str]:
+        """Who the hash names, and how they are admitted: "autologin" when the hash stands on its
+        own, "" when the room's token must still be presented at the door."""
         body, _, mac = value.partition(".")
         expected = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
         if not same(mac, expected):
             raise WrongSecretError("the autologin link is not valid")
-        room_hex, email, nickname, role = orjson.loads(base64.urlsafe_b64decode(body + "=="))
+        # Hashes made before the fifth member existed were all checked when they were made.
+        room_hex, email, nickname, role, *checked = orjson.loads(
+            base64.urlsafe_b64decode(body + "==")
+        )
         if room_hex != room.id.hex:
             raise AccessRefusedError("the autologin link is for another room")
-        return email, nickname, Role(role)
+        at_the_door = checked == [TOKEN_AT_THE_DOOR]
+        via = "" if at_the_door and room.settings.access_type == AccessType.TOKEN else "autologin"
+        return email, nickname, Role(role), via
 
     # ---- joining -------------------------------------------------------------------------
 
@@ -144,8 +161,7 @@ class Join:
 
     def _identify(self, room: Room, request: JoinRequest) -> tuple[str, str, Role, str]:
         if request.autologin:
-            email, nickname, role = self._read_autologin(room, request.autologin)
-            return email, nickname, role, "autologin"
+            return self._read_autologin(room, request.autologin)
         email = request.email.strip().lower()
         if not email or not request.nickname.strip():
             raise InvalidRequestError("say who you are: nickname and email")

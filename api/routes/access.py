@@ -144,8 +144,11 @@ def autologin_hash(
     """A hash that lets one named person in as host, presenter or listener without a form.
 
     For a listener the room's password or token is checked now (pass them here; a token is
-    then that person's), so the link works on its own. The hash is signed, not stored, and
-    the same request always gives the same hash.
+    then that person's), so the link works on its own. A listener's hash for a token room may
+    also be made without a token (as ClickMeeting allows): the person then presents their
+    token when they enter (`token` in POST /rooms/{room_id}/join; without one the join is
+    refused, 403). The hash is signed, not stored, and the same request always gives the
+    same hash.
     """
     row = own_room(podium, who, room_id)
     result = podium.join.autologin_hash(

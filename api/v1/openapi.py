@@ -291,7 +291,10 @@ def _paths() -> Json:
                         "nickname": _string("shown name", maxLength=100),
                         "role": {"type": "string", "enum": ["listener", "presenter", "host"]},
                         "password": _string("the room's password, if it has one"),
-                        "token": _string("an access token, for a token room"),
+                        "token": _string(
+                            "an access token, for a token room (optional: without one the "
+                            "person presents their token on entering)"
+                        ),
                     },
                     ("email", "nickname", "role"),
                 ),
