@@ -4,6 +4,11 @@ room's answer, the second asking for the token at the door."""
 
 from __future__ import annotations
 
+import base64
+import hmac
+from uuid import UUID
+
+import orjson
 from fastapi.testclient import TestClient
 
 from domain.room import PHONE_GATEWAY_WARNING
@@ -107,3 +112,17 @@ def test_a_presenters_hash_needs_no_token(client: TestClient) -> None:
     value = expect(client.post(path, json=who, headers=owner.headers), 200)["autologin_hash"]
     joined = client.post(f"/rooms/{room['room_id']}/join", json={"autologin": value})
     assert expect(joined, 200)["role"] == "presenter"
+
+
+def test_a_hash_made_before_the_mark_existed_still_stands_on_its_own(
+    client: TestClient, podium: Podium
+) -> None:
+    """A four-member hash (made and checked before tokenless hashes existed) admits as before."""
+    owner = trial_owner(client, "owner@example.com")
+    room = schedule(client, owner, access_type="token")
+    payload = orjson.dumps([UUID(room["room_id"]).hex, "old@example.com", "Old", "listener"])
+    signed = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    mac = hmac.new(podium.join._key, signed.encode(), "sha256").hexdigest()[:32]
+    door = f"/rooms/{room['room_id']}/join"
+    admitted = expect(client.post(door, json={"autologin": f"{signed}.{mac}"}), 200)
+    assert (admitted["nickname"], admitted["role"]) == ("Old", "listener")
