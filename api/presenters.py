@@ -54,6 +54,7 @@ def organizer_room(podium: Podium, row: dict[str, Any], now: datetime) -> dict[s
         "created_at": row["created_at"],
         "updated_at": row["updated_at"],
         "warnings": warnings(row["settings"]["access_type"], row["settings"]["phone_gateway"]),
+        "live_session": podium.views.live_sessions.live(row["room_id"]),
     }
 
 

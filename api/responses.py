@@ -27,8 +27,19 @@ class Status(Answer):
 # ---- rooms --------------------------------------------------------------------------------
 
 
+class LiveSessionRow(Answer):
+    """One run of a room: its number, who started it and when, and how it ended (if it did)."""
+
+    number: int
+    started_by: str
+    started_at: str
+    ended_how: str | None
+    ended_at: str | None
+    live: bool
+
+
 class Room(Answer):
-    """A room as its organizer sees it: settings, links, PINs, role links."""
+    """A room as its organizer sees it: settings, links, PINs, role links, the live session."""
 
     room_id: str
     number: int
@@ -57,6 +68,7 @@ class Room(Answer):
         "(such as token access with the phone gateway on: anyone with the listener PIN gets "
         "in by phone); empty when there is nothing to say"
     )
+    live_session: LiveSessionRow | None = None
 
 
 class RoomChanged(Room):
@@ -187,11 +199,18 @@ class Admissions(Answer):
 
 
 class Admitted(Answer):
-    """Let in: as whom, on which seat, and where the room is."""
+    """Let in: as whom, on which seat of which session, and where the room is.
+
+    ``session`` is the room's live session, or the next one while attendees wait in the lobby;
+    ``credential`` lets this person leave it (POST /rooms/{room_id}/leave), giving the seat back.
+    """
 
     room_id: str
     role: str
     nickname: str
+    seat: int
+    session: int
+    credential: str
     room_url: str
     lobby: bool
 

@@ -104,6 +104,12 @@ class LockIn(Body):
     locked: bool
 
 
+class LeaveIn(Body):
+    """The credential POST /rooms/{room_id}/join answered with."""
+
+    credential: Annotated[str, Field(min_length=1, max_length=1000)]
+
+
 class TokensIn(Body):
     how_many: Annotated[int, Field(strict=True, ge=1, le=1000), Integral]
 

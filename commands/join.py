@@ -3,7 +3,8 @@
 Checks, in order: the room is active and its account usable; the role (from an autologin hash
 or a role link, else listener); for listeners the lock, the password, the token (one person
 each), the registration; then the plan's limits on presenters and attendees (seats, see
-``domain.admission``) and the account's concurrent live events (one, plus room sessions).
+``domain.admission``, keyed by the room's current session: see ``domain.live_session``) and
+the account's concurrent live events (one, plus room sessions).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from uuid import UUID
 
 import orjson
 
+from commands.live import Attendance
 from commands.rooms import account_limits, owned_room
 from commands.unit_of_work import CommandRunner, Result, UnitOfWork
 from domain.access import (
@@ -29,6 +31,7 @@ from domain.access import (
 )
 from domain.admission import Admission, LiveSlot, Seat
 from domain.errors import InvalidRequestError, LimitExceededError, NotFoundError
+from domain.live_session import RoomSessions, current_session
 from domain.plans import Limits
 from domain.room import MEETING_MAX_ATTENDEES, AccessType, Room, RoomStatus, RoomType
 
@@ -63,6 +66,7 @@ class Join:
         self.runner = runner
         self._key = hashlib.sha256(f"autologin:{secret}".encode()).digest()
         self.room_url = room_url
+        self.attendance = Attendance(secret)
 
     # ---- autologin hashes: signed, so they need no storage --------------------------------
 
@@ -136,14 +140,23 @@ class Join:
                     via = self._check_secret(
                         unit, room, email, request.password, request.token
                     ) or self._check_registration(unit, room, email, request.registration_code)
-            admission = unit.find(Admission, Admission.id_for(room.id, email))
+            # Read, never written by a join: the session it enters (its lobby before the start).
+            session = current_session(unit.find(RoomSessions, RoomSessions.id_for(room.id)))
+            admission = unit.find(Admission, Admission.id_for(room.id, session, email))
             if admission is None:
-                seat = self._take_seat(unit, room, limits, role, email)
+                seat = self._take_seat(unit, room, session, limits, role, email)
                 admission = unit.add(
-                    Admission(room.id, email, nickname, str(role), seat, via or "open", unit.now)
+                    Admission(
+                        room.id, session, email, nickname, str(role), seat, via or "open", unit.now
+                    )
                 )
-            else:
+            elif admission.present:
                 admission.come_back(unit.now)
+            else:
+                role = Role(admission.role)
+                admission.reenter(
+                    self._take_seat(unit, room, session, limits, role, email), unit.now
+                )
             self._hold_live_slot(unit, room, limits)
             return Result(
                 200,
@@ -152,6 +165,8 @@ class Join:
                     "role": admission.role,
                     "nickname": admission.nickname,
                     "seat": admission.seat,
+                    "session": session,
+                    "credential": self.attendance.credential(room.id, session, admission.email),
                     "room_url": self.room_url(room),
                     "lobby": room.settings.lobby_enabled,
                 },
@@ -203,8 +218,11 @@ class Join:
         return "registration"
 
     @staticmethod
-    def _take_seat(unit: UnitOfWork, room: Room, limits: Limits, role: Role, email: str) -> int:
-        """The first free seat from a place that depends on the email (spreads the probes)."""
+    def _take_seat(
+        unit: UnitOfWork, room: Room, session: int, limits: Limits, role: Role, email: str
+    ) -> int:
+        """The session's first free seat from a place that depends on the email (spreads the
+        probes); a seat given back by someone who left is free again."""
         settings = room.settings
         if role == Role.LISTENER:
             kind, capacity = "attendee", limits.max_attendees
@@ -219,8 +237,13 @@ class Join:
         start = int(hashlib.sha256(email.encode()).hexdigest(), 16) % capacity
         for step in range(capacity):
             n = (start + step) % capacity + 1
-            if not unit.exists(Seat.id_for(room.id, kind, n)):
-                unit.add(Seat(room.id, kind, n, email))
+            seat_id = Seat.id_for(room.id, session, kind, n)
+            seat = unit.find(Seat, seat_id)
+            if seat is None:
+                unit.add(Seat(room.id, session, kind, n, email))
+                return n
+            if seat.free:
+                seat.take(email)
                 return n
         raise LimitExceededError(full)
 

@@ -1,14 +1,17 @@
-"""Getting into a room without a hot stream: one seat, one admission, one live slot at a time.
+"""Getting into a session without a hot stream: one seat, one admission, one live slot at a time.
 
-A room's capacity is a set of seat aggregates (ids derived from room, kind and number); taking
-a seat is creating one, so two people racing for the last seat collide on version 1 of the same
-stream and one of them is refused. Each person's admission is their own stream, so coming back
-takes no second seat. An account's concurrent events are live slots, one per room session.
+A session's capacity is a set of seat aggregates (ids derived from room, session, kind and
+number); taking a seat is creating one (or taking a given-back one), so two people racing for
+the last seat collide on one version of one stream and one of them is refused. Each person's
+admission to a session is their own stream, so coming back takes no second seat; leaving gives
+the seat back. A new session's seats are other streams: ending a session frees them all.
+An account's concurrent events are live slots, one per room session (decisions 0003, 0012).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -18,32 +21,82 @@ from domain.ids import derived_id
 
 
 class Seat(CheapCopy, Aggregate):
-    """Seat number ``n`` of a room's listeners or presenters, taken by one person."""
+    """Seat number ``n`` of one session's listeners or presenters, held by one person at a time.
+
+    Taking a never-taken seat creates its stream; taking a given-back seat is version 2k+1 of
+    it, so two people racing for one seat still collide on one version of one stream.
+    Version 2 of ``Taken`` added ``session``; seats taken before sessions existed were session 1's.
+    """
 
     class Taken(Aggregate.Created):
+        class_version = 2
         room_id: UUID
+        session: int
         kind: str
         n: int
         email: str
 
-    @staticmethod
-    def create_id(room_id: UUID, kind: str, n: int, email: str) -> UUID:
-        return Seat.id_for(room_id, kind, n)
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["session"] = 1
+
+    class Released(Aggregate.Event):
+        at: datetime
+
+    class Retaken(Aggregate.Event):
+        email: str
 
     @staticmethod
-    def id_for(room_id: UUID, kind: str, n: int) -> UUID:
-        return derived_id("seat", f"{room_id}:{kind}:{n}")
+    def create_id(room_id: UUID, session: int, kind: str, n: int, email: str) -> UUID:
+        return Seat.id_for(room_id, session, kind, n)
+
+    @staticmethod
+    def id_for(room_id: UUID, session: int, kind: str, n: int) -> UUID:
+        return derived_id("seat", f"{room_id}:{session}:{kind}:{n}")
 
     @event(Taken)
-    def __init__(self, room_id: UUID, kind: str, n: int, email: str) -> None:
-        self.room_id, self.kind, self.n, self.email = room_id, kind, n, email
+    def __init__(self, room_id: UUID, session: int, kind: str, n: int, email: str) -> None:
+        self.room_id, self.session, self.kind, self.n = room_id, session, kind, n
+        self.email: str | None = email
+
+    @property
+    def free(self) -> bool:
+        return self.email is None
+
+    def take(self, email: str) -> None:
+        """Take a given-back seat (the caller checked ``free``)."""
+        self._retaken(email)
+
+    @event(Retaken)
+    def _retaken(self, email: str) -> None:
+        self.email = email
+
+    def release(self, email: str, at: datetime) -> None:
+        """Give the seat back, if ``email`` holds it (leaving twice frees nobody else's)."""
+        if self.email == email:
+            self._released(at)
+
+    @event(Released)
+    def _released(self, at: datetime) -> None:
+        self.email = None
+
+
+def seat_kind(role: str) -> str:
+    """Listeners sit in the attendee seats; hosts and presenters in the presenter seats."""
+    return "attendee" if role == "listener" else "presenter"
 
 
 class Admission(CheapCopy, Aggregate):
-    """One person let into one room, in a role, on a seat."""
+    """One person let into one session of a room, in a role, on a seat while present.
+
+    Version 2 of ``Admitted`` added ``session``; admissions before sessions existed were
+    session 1's.
+    """
 
     class Admitted(Aggregate.Created):
+        class_version = 2
         room_id: UUID
+        session: int
         email: str
         nickname: str
         role: str
@@ -51,32 +104,85 @@ class Admission(CheapCopy, Aggregate):
         via: str
         at: datetime
 
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["session"] = 1
+
     class Returned(Aggregate.Event):
+        at: datetime
+
+    class Left(Aggregate.Event):
+        seat: int
+        at: datetime
+
+    class Reentered(Aggregate.Event):
+        seat: int
         at: datetime
 
     @staticmethod
     def create_id(
-        room_id: UUID, email: str, nickname: str, role: str, seat: int, via: str, at: datetime
+        room_id: UUID,
+        session: int,
+        email: str,
+        nickname: str,
+        role: str,
+        seat: int,
+        via: str,
+        at: datetime,
     ) -> UUID:
-        return Admission.id_for(room_id, email)
+        return Admission.id_for(room_id, session, email)
 
     @staticmethod
-    def id_for(room_id: UUID, email: str) -> UUID:
-        return derived_id("admission", f"{room_id}:{email.strip().lower()}")
+    def id_for(room_id: UUID, session: int, email: str) -> UUID:
+        return derived_id("admission", f"{room_id}:{session}:{email.strip().lower()}")
 
     @event(Admitted)
     def __init__(
-        self, room_id: UUID, email: str, nickname: str, role: str, seat: int, via: str, at: datetime
+        self,
+        room_id: UUID,
+        session: int,
+        email: str,
+        nickname: str,
+        role: str,
+        seat: int,
+        via: str,
+        at: datetime,
     ) -> None:
-        self.room_id, self.email, self.nickname, self.role = room_id, email, nickname, role
-        self.seat = seat
+        self.room_id, self.session = room_id, session
+        self.email, self.nickname, self.role = email, nickname, role
+        self.seat: int | None = seat  # None while away: the seat was given back
         self.visits = 1
 
+    @property
+    def present(self) -> bool:
+        return self.seat is not None
+
     def come_back(self, at: datetime) -> None:
+        """Join again while present: the same seat, one more visit."""
         self._returned(at)
 
     @event(Returned)
     def _returned(self, at: datetime) -> None:
+        self.visits += 1
+
+    def leave(self, at: datetime) -> int | None:
+        """Leave the session; the seat given back (None when already away: nothing changes)."""
+        seat = self.seat
+        if seat is not None:
+            self._left(seat, at)
+        return seat
+
+    @event(Left)
+    def _left(self, seat: int, at: datetime) -> None:
+        self.seat = None
+
+    def reenter(self, seat: int, at: datetime) -> None:
+        """Come back after leaving, on the seat just taken."""
+        self._reentered(seat, at)
+
+    @event(Reentered)
+    def _reentered(self, seat: int, at: datetime) -> None:
+        self.seat = seat
         self.visits += 1
 
 

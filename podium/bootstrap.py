@@ -15,6 +15,7 @@ from commands.accounts import Accounts
 from commands.billing import Billing
 from commands.contacts import Contacts
 from commands.join import Join
+from commands.live import Attendance, Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
 from commands.rooms import Rooms
@@ -36,6 +37,8 @@ from projections.billing_history.projection import BillingHistoryProjection
 from projections.billing_history.view import BillingHistoryView
 from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
+from projections.live_sessions.projection import LiveSessionsProjection
+from projections.live_sessions.view import LiveSessionsView
 from projections.outbox.projection import OutboxProjection
 from projections.outbox.view import OutboxView
 from projections.projector import Projector
@@ -54,6 +57,7 @@ class Views:
     billing: BillingHistoryView
     outbox: OutboxView
     rooms: RoomsView
+    live_sessions: LiveSessionsView
     contacts: ContactsView
     timeline: TimelineView
 
@@ -73,6 +77,7 @@ class Podium:
     rooms: Rooms
     access: Access
     join: Join
+    live: Live
     contacts: Contacts
     read_store: ReadStore
     projector: Projector
@@ -142,6 +147,7 @@ def bootstrap(
             AccountSummaryProjection(),
             OutboxProjection(),
             RoomsProjection(),
+            LiveSessionsProjection(),
             ContactsProjection(),
             TimelineProjection(),
         ],
@@ -161,6 +167,7 @@ def bootstrap(
         rooms=Rooms(runner),
         access=Access(runner, room_url),
         join=Join(runner, settings.secret, room_url),
+        live=Live(runner, Attendance(settings.secret)),
         contacts=Contacts(runner),
         read_store=read_store,
         projector=projector,
@@ -169,6 +176,7 @@ def bootstrap(
             billing=BillingHistoryView(read_store),
             outbox=OutboxView(read_store),
             rooms=RoomsView(read_store),
+            live_sessions=LiveSessionsView(read_store),
             contacts=ContactsView(read_store),
             timeline=TimelineView(read_store),
         ),

@@ -151,6 +151,7 @@ HANDLERS: dict[type, Handler] = {
         "admissions",
         admission_id=str(e.originator_id),
         room_id=str(e.room_id),
+        session=e.session,
         email=e.email,
         nickname=e.nickname,
         role=e.role,
@@ -175,6 +176,17 @@ def _bump(table: str, key: str, column: str, at_column: str | None = None) -> Ha
 
 HANDLERS[Invitation.Resent] = _bump("invitations", "invitation_id", "sends", "last_sent_at")
 HANDLERS[Admission.Returned] = _bump("admissions", "admission_id", "visits")
+HANDLERS[Admission.Left] = _set("admissions", "admission_id", left_at=lambda e: _iso(e.at))
+
+
+def _reentered(cursor: Cursor, e: Any) -> None:
+    cursor.execute(
+        "UPDATE admissions SET visits = visits + 1, left_at = NULL WHERE admission_id = %s",
+        (str(e.originator_id),),
+    )
+
+
+HANDLERS[Admission.Reentered] = _reentered
 
 
 class RoomsProjection:

@@ -94,7 +94,7 @@ class RoomsView:
 
     def admissions(self, room_id: str) -> list[Row]:
         return self.store.query(
-            "SELECT email, nickname, role, via, visits, admitted_at FROM admissions "
-            "WHERE room_id = %s ORDER BY admitted_at",
+            "SELECT session, email, nickname, role, via, visits, admitted_at, left_at "
+            "FROM admissions WHERE room_id = %s ORDER BY session, admitted_at",
             (room_id,),
         )

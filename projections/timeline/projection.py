@@ -15,7 +15,19 @@ from projections.timeline.text import owner_only, summarize
 
 SKIPPED_MODULES = ("domain.idempotency", "domain.mail")
 # Bookkeeping a person did not do: their owners are recorded, but they get no row.
-QUIET = frozenset({"Ledger.Opened", "RoomAddress.Claimed", "Seat.Taken", "LiveSlot.Opened"})
+QUIET = frozenset(
+    {
+        "Ledger.Opened",
+        "RoomAddress.Claimed",
+        "Seat.Taken",
+        "Seat.Released",
+        "Seat.Retaken",
+        "LiveSlot.Opened",
+        "RoomSessions.Opened",
+        "RoomSessions.SessionStarted",
+        "RoomSessions.SessionEnded",
+    }
+)
 
 
 class TimelineProjection:

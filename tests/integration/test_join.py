@@ -1,4 +1,5 @@
-"""Joining under load: capacity holds, nobody is lost, one token is one person."""
+"""Joining under load: capacity holds in every session, leaving frees seats, one token is one
+person, and sessions and seats are the same after a restart."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from uuid import UUID
 
 from commands.join import JoinRequest
 from domain.room import AccessType, RoomSettings
-from podium.bootstrap import Podium
+from podium.bootstrap import Podium, bootstrap
 
 
 def room(podium: Podium, **settings: object) -> tuple[UUID, UUID]:
@@ -56,3 +57,74 @@ def test_racing_for_one_token_admits_one_person(podium: Podium) -> None:
         outcomes = list(pool.map(lambda r: attempt(podium, room_id, r), requests))
     assert sum(o.isdigit() for o in outcomes) == 1
     assert all("already been used" in o for o in outcomes if not o.isdigit())
+
+
+def storm(podium: Podium, room_id: UUID, prefix: str, people: int) -> list[str]:
+    requests = [JoinRequest(f"{prefix}{n}", f"{prefix}{n}@example.com") for n in range(people)]
+    with ThreadPoolExecutor(6) as pool:
+        return list(pool.map(lambda r: attempt(podium, room_id, r), requests))
+
+
+def test_each_session_of_a_permanent_room_fills_exactly_to_capacity(podium: Podium) -> None:
+    """Two join storms, one per session: each session seats exactly its ten, 1 to 10."""
+    account_id, room_id = room(podium, attendee_limit=10)
+    podium.live.start(account_id, room_id, "host")
+    first = storm(podium, room_id, "a", 30)
+    podium.live.end(account_id, room_id)
+    second = storm(podium, room_id, "b", 30)
+    for outcomes in (first, second):
+        assert sorted(int(o) for o in outcomes if o.isdigit()) == list(range(1, 11))
+        assert all("the event is full" in o for o in outcomes if not o.isdigit())
+    podium.projector.catch_up()
+    rows = podium.views.rooms.admissions(str(room_id))
+    assert sorted(row["session"] for row in rows) == [1] * 10 + [2] * 10
+
+
+def test_leaves_racing_joins_never_seat_more_than_capacity(podium: Podium) -> None:
+    """Five of ten leave while twenty newcomers race in: ten at most are seated, never two on a
+    seat, and once the leaves are in, the free seats go to exactly as many newcomers."""
+    _, room_id = room(podium, attendee_limit=10)
+    seated = [
+        podium.join.admit(room_id, JoinRequest(f"s{n}", f"s{n}@example.com")).body
+        for n in range(10)
+    ]
+    leavers = [body["credential"] for body in seated[:5]]
+    newcomers = [JoinRequest(f"n{n}", f"n{n}@example.com") for n in range(20)]
+
+    def act(item: str | JoinRequest) -> str:
+        if isinstance(item, str):
+            podium.live.leave(room_id, item)
+            return "left"
+        return attempt(podium, room_id, item)
+
+    with ThreadPoolExecutor(6) as pool:
+        outcomes = list(pool.map(act, [*leavers, *newcomers]))
+    taken = [int(o) for o in outcomes if o.isdigit()]
+    assert len(taken) <= 5
+    kept = [int(body["seat"]) for body in seated[5:]]
+    assert len(set(taken + kept)) == len(taken) + len(kept)  # no seat held twice
+    late = storm(podium, room_id, "late", 10)
+    assert sorted(taken + kept + [int(o) for o in late if o.isdigit()]) == list(range(1, 11))
+
+
+def test_sessions_and_seats_survive_a_restart(podium: Podium) -> None:
+    """Started again on the same store, Podium knows the session and who holds which seat."""
+    account_id, room_id = room(podium, attendee_limit=2)
+    podium.live.start(account_id, room_id, "host")
+    ann = podium.join.admit(room_id, JoinRequest("Ann", "ann@example.com")).body
+    podium.join.admit(room_id, JoinRequest("Bob", "bob@example.com"))
+    podium.live.leave(room_id, ann["credential"])
+    podium.projector.catch_up()
+    shown = podium.views.live_sessions.sessions(str(room_id))
+    again = bootstrap(podium.settings, clock=podium.clock, gateway=podium.gateway)
+    try:
+        cara = again.join.admit(room_id, JoinRequest("Cara", "cara@example.com")).body
+        assert (cara["session"], cara["seat"]) == (1, ann["seat"])
+        outcome = attempt(again, room_id, JoinRequest("Dan", "dan@example.com"))
+        assert "the event is full" in outcome
+        again.projector.catch_up()
+        assert again.views.live_sessions.sessions(str(room_id)) == shown
+        ended = again.live.end(account_id, room_id).body
+        assert (ended["session"], ended["live"]) == (1, False)
+    finally:
+        again.close()

@@ -1,0 +1,1 @@
+"""A room's live sessions: when each started and how it ended."""
