@@ -18,7 +18,7 @@ from api.deps import (
     scoped,
 )
 from api.presenters import room_url
-from api.responses import (
+from api.responses.access import (
     Admissions,
     AutologinHash,
     Invitations,

@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, issue_raw_key, respond, scoped
-from api.responses import AccountSummary, IssuedKey, SignedUp
+from api.responses.accounts import AccountSummary, IssuedKey, SignedUp
 from api.schemas import LogIn, SignUp
 from api.throttle import LOG_IN, SIGN_UP
 from domain.errors import NotFoundError

@@ -16,7 +16,7 @@ from api.deps import (
     respond,
     scoped,
 )
-from api.responses import IssuedKey, Revoked
+from api.responses.accounts import IssuedKey, Revoked
 from api.schemas import ApiKeyIn
 
 router = APIRouter(prefix="/api-keys", tags=["api keys"])

@@ -18,7 +18,8 @@ from api.deps import (
     respond,
     scoped,
 )
-from api.responses import AccountState, PaymentMethod, Transactions
+from api.responses.accounts import AccountState, PaymentMethod
+from api.responses.billing import Transactions
 from api.schemas import (
     AddOnIn,
     Downgrade,

@@ -16,7 +16,7 @@ from api.deps import (
     respond,
     scoped,
 )
-from api.responses import Contacts, ContactSaved, Group, Groups
+from api.responses.contacts import Contacts, ContactSaved, Group, Groups
 from api.room_schemas import ContactIn, GroupIn, GroupMembersIn
 
 router = APIRouter(tags=["contacts"])

@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, PodiumDep, respond
-from api.live_responses import Left, LiveSessions, SessionState
+from api.responses.live import Left, LiveSessions, SessionState
 from api.room_schemas import LeaveIn
 from api.routes.rooms import own_room
 

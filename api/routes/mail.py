@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import AccountOwner, PodiumDep
-from api.responses import Messages
+from api.responses.billing import Messages
 
 router = APIRouter(prefix="/mail", tags=["mail"])
 

@@ -17,7 +17,7 @@ from api.deps import (
     respond,
     scoped,
 )
-from api.responses import MemberAdded, MemberRemoved, Members
+from api.responses.accounts import MemberAdded, MemberRemoved, Members
 from api.schemas import MemberIn
 
 router = APIRouter(prefix="/members", tags=["members"])

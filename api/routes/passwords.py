@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, IdempotencyHeader, PodiumDep, respond, scoped
-from api.responses import Accepted, LoginChanged
+from api.responses.accounts import Accepted, LoginChanged
 from api.schemas import ChangePassword, PasswordResetIn, SetPassword
 from api.throttle import PASSWORD_RESET
 from commands.unit_of_work import Idempotency

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from api.responses import Catalogue
+from api.responses.reference import Catalogue
 from domain.plans import (
     ADD_ON_MONTHLY_PRICE,
     ANNUAL_DISCOUNT_PERCENT,

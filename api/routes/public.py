@@ -18,7 +18,8 @@ from starlette.convertors import Convertor, register_url_convertor
 from api.contract import problems
 from api.deps import IdempotencyHeader, PodiumDep, respond, scoped
 from api.presenters import public_room
-from api.responses import Admitted, PublicRoom, Registered, RegistrationForm
+from api.responses.access import Admitted, Registered
+from api.responses.rooms import PublicRoom, RegistrationForm
 from api.room_schemas import JoinIn, RegistrationIn
 from api.schemas import Position
 from api.throttle import JOIN_REFUSALS, REGISTRATION

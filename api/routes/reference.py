@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from api.responses import CountryTimeZones, DialInNumbers, TimeZones, TollFreeCost
+from api.responses.reference import CountryTimeZones, DialInNumbers, TimeZones, TollFreeCost
 from domain.dial_in import DIAL_IN_NUMBERS, TOLL_FREE_RATE_PER_MINUTE, toll_free_cost
 from domain.errors import NotFoundError
 from domain.timezones import ALL_ZONES, COUNTRY_ZONES

@@ -17,7 +17,7 @@ from api.deps import (
     scoped,
 )
 from api.presenters import organizer_room, room_answer
-from api.responses import Room, RoomChanged, Rooms, RoomStatus
+from api.responses.rooms import Room, RoomChanged, Rooms, RoomStatus
 from api.room_schemas import LockIn, RoomEdit, RoomIn, StatusIn
 from commands.accounts import Principal
 from domain.errors import NotFoundError

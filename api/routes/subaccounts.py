@@ -17,7 +17,7 @@ from api.deps import (
     respond,
     scoped,
 )
-from api.responses import Subaccount, SubaccountKey, Subaccounts
+from api.responses.contacts import Subaccount, SubaccountKey, Subaccounts
 from api.schemas import Resize, SubaccountIn
 from domain.errors import NotFoundError
 

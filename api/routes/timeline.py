@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from api.deps import CurrentPrincipal, PodiumDep
-from api.responses import Timeline
+from api.responses.billing import Timeline
 from api.schemas import Position
 from domain.login import has_billing_rights
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from api.responses import Answer, LiveSessionRow
+from api.responses.base import Answer
+from api.responses.rooms import LiveSessionRow
 
 
 class LiveSessions(Answer):
