@@ -90,3 +90,19 @@ def registration_confirmation(unit: UnitOfWork, room: Room, to: str, link: str, 
     subject = SUBJECTS.get(lang, SUBJECTS["en"])["registration"].format(name=name)
     body = f"Thank you for registering for {name}.\nWhen: {when(room)}\nYour room link: {link}\n"
     queue(unit, room.account_id, to, subject, body, "registration")
+
+
+def thank_you(unit: UnitOfWork, room: Room, to: str) -> None:
+    """After a session ended: thanks, and where the organizer sends attendees next."""
+    name = room.settings.name
+    lines = [f"Thank you for attending {name}."]
+    if room.settings.thank_you_page_url:
+        lines.append(f"More from the organizer: {room.settings.thank_you_page_url}")
+    queue(
+        unit,
+        room.account_id,
+        to,
+        f"Thank you for attending {name}",
+        "\n".join(lines) + "\n",
+        "thank_you",
+    )

@@ -198,6 +198,10 @@ class LiveSlot(CheapCopy, Aggregate):
         until: datetime
         at: datetime
 
+    class Freed(Aggregate.Event):
+        room_id: UUID
+        at: datetime
+
     @staticmethod
     def create_id(account_id: UUID, n: int) -> UUID:
         return LiveSlot.id_for(account_id, n)
@@ -224,3 +228,15 @@ class LiveSlot(CheapCopy, Aggregate):
     @event(Taken)
     def _taken(self, room_id: UUID, until: datetime, at: datetime) -> None:
         self.room_id, self.until = room_id, until
+
+    def free(self, room_id: UUID, at: datetime) -> bool:
+        """Give the slot back when ``room_id``'s session ended; False (nothing changes) when the
+        slot is free already or another room holds it."""
+        if not self.holds(room_id, at):
+            return False
+        self._freed(room_id, at)
+        return True
+
+    @event(Freed)
+    def _freed(self, room_id: UUID, at: datetime) -> None:
+        self.until = at
