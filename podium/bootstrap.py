@@ -18,6 +18,7 @@ from commands.join import Join
 from commands.live import Attendance, Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
+from commands.reactions import Reactions
 from commands.rooms import Rooms
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
@@ -47,6 +48,8 @@ from projections.rooms.view import RoomsView
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
 from projections.timeline.projection import TimelineProjection
 from projections.timeline.view import TimelineView
+from workers.policies import PolicyRunner
+from workers.session_policies import policies
 
 
 @dataclass
@@ -81,6 +84,7 @@ class Podium:
     contacts: Contacts
     read_store: ReadStore
     projector: Projector
+    policies: PolicyRunner
     views: Views
     gateway: PaymentGateway
     hasher: PasswordHasher
@@ -153,6 +157,13 @@ def bootstrap(
         ],
     )
     room_url = room_url_for(settings.base_url)
+    rooms_view = RoomsView(read_store)
+    policy_runner = PolicyRunner(
+        store.recorder,
+        store.mapper.to_domain_event,
+        read_store,
+        policies(store, Reactions(runner), projector, rooms_view),
+    )
     return Podium(
         settings=settings,
         clock=clock,
@@ -171,11 +182,12 @@ def bootstrap(
         contacts=Contacts(runner),
         read_store=read_store,
         projector=projector,
+        policies=policy_runner,
         views=Views(
             accounts=AccountSummaryView(read_store),
             billing=BillingHistoryView(read_store),
             outbox=OutboxView(read_store),
-            rooms=RoomsView(read_store),
+            rooms=rooms_view,
             live_sessions=LiveSessionsView(read_store),
             contacts=ContactsView(read_store),
             timeline=TimelineView(read_store),
