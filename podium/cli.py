@@ -43,7 +43,7 @@ def migrate() -> None:
 @app.command()
 def serve(
     workers: Annotated[
-        bool, typer.Option(help="run projector, scheduler, mailer in-process")
+        bool, typer.Option(help="run projector, policies, scheduler, mailer in-process")
     ] = True,
     mail_sink: Annotated[
         bool, typer.Option(help="print mail on a local SMTP server (development default)")
@@ -72,6 +72,9 @@ def serve(
     if workers:
         threading.Thread(
             target=podium.projector.run_forever, args=(stop,), name="projector", daemon=True
+        ).start()
+        threading.Thread(
+            target=podium.policies.run_forever, args=(stop,), name="policies", daemon=True
         ).start()
         scheduler.start(podium, _transport(podium.settings))
     typer.echo(f"podium: serving on {settings.base_url}")
@@ -109,6 +112,37 @@ def project() -> None:
         stop.set()
     finally:
         podium.close()
+
+
+@app.command("policies")
+def run_policies() -> None:
+    """React to what happens (a session ended: slot freed, thank-you mails), following the log
+    until interrupted (a separate process in production; ``serve`` runs it in-process)."""
+    logging.basicConfig(level=logging.INFO)
+    podium = _podium()
+    stop = threading.Event()
+    try:
+        podium.policies.run_forever(stop, interval=0.2)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        podium.close()
+
+
+@app.command("resume-policy")
+def resume_policy(name: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Let a policy stopped at an event it could not react to try again (after a fix)."""
+    podium = _podium()
+    resumed = podium.policies.resume(name)
+    podium.policies.catch_up()
+    failures = podium.policies.failures()
+    for done in resumed:
+        if done not in failures:
+            typer.echo(f"policy {done} resumed and caught up")
+    for failed, failure in failures.items():
+        typer.echo(f"policy {failed} stopped at {failure.describe()}", err=True)
+    podium.close()
+    raise typer.Exit(1 if failures else 0)
 
 
 @app.command("scheduler")

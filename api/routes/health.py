@@ -1,8 +1,8 @@
 """Liveness, readiness, and how far the read models have got.
 
 ``/health`` always answers 200 while the process serves (liveness) and says ``degraded``, with
-the reason, when a read model has stopped at an event it cannot apply or a stored snapshot
-failed its check. ``/health/ready`` is the
+the reason, when a read model has stopped at an event it cannot apply, a write-side policy
+at an event it could not react to, or a stored snapshot failed its check. ``/health/ready`` is the
 same report with 503 while degraded, for a load balancer or an orchestrator's readiness probe.
 """
 
@@ -39,6 +39,25 @@ def report(podium: Podium) -> dict[str, Any]:
         for name, state in states.items()
         if state.failure is not None
     ]
+    # A write-side policy stopped at an event it raised on: what it does (slots freed,
+    # thank-you mails) waits for that policy alone; the others go on.
+    policy_states = podium.policies.states()
+    stopped = {
+        name: {
+            "notification_id": state.failure.notification_id,
+            "event": state.failure.event,
+            "error": state.failure.error,
+            "failed_at": state.failure.failed_at,
+        }
+        for name, state in policy_states.items()
+        if state.failure is not None
+    }
+    problems += [
+        f"policy {name} stopped at {state.failure.describe()}; its reactions wait "
+        f"(at notification {state.position}); fix the cause, then `podium resume-policy {name}`"
+        for name, state in policy_states.items()
+        if state.failure is not None
+    ]
     # Snapshots this process refused (tampered with, or sealed with another secret): commands
     # are correct (they replay from events instead) but someone changed stored state.
     refused = [
@@ -56,11 +75,13 @@ def report(podium: Podium) -> dict[str, Any]:
         for fault in refused
     ]
     return {
-        "status": "degraded" if failures or refused else "ok",
+        "status": "degraded" if failures or stopped or refused else "ok",
         "store": podium.settings.store,
         "head": head,
         "projections": {name: state.position for name, state in states.items()},
         "failed_projections": failures,
+        "policies": {name: state.position for name, state in policy_states.items()},
+        "failed_policies": stopped,
         "refused_snapshots": refused,
         "problems": problems,
     }
