@@ -232,11 +232,12 @@ class LiveSlot(CheapCopy, Aggregate):
     def free(self, room_id: UUID, at: datetime) -> bool:
         """Give the slot back when ``room_id``'s session ended; False (nothing changes) when the
         slot is free already or another room holds it."""
-        if not self.holds(room_id, at):
+        # Not ``holds``: which room took the slot decides, not whose clock says it has lapsed.
+        if self.room_id != room_id or self.until is None:
             return False
         self._freed(room_id, at)
         return True
 
     @event(Freed)
     def _freed(self, room_id: UUID, at: datetime) -> None:
-        self.until = at
+        self.room_id, self.until = None, None

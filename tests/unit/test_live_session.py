@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from contextlib import closing
+from datetime import timedelta
 from pathlib import Path
 from uuid import uuid4
 
@@ -11,7 +12,7 @@ import orjson
 import pytest
 from eventsourcing.utils import get_topic
 
-from domain.admission import Admission, Seat
+from domain.admission import Admission, LiveSlot, Seat
 from domain.errors import InvalidRequestError
 from domain.live_session import LiveSession, RoomSessions, current_session
 from tests.unit.factories import START, load, sqlite_store
@@ -84,3 +85,17 @@ def test_seats_and_admissions_stored_before_sessions_load_as_session_one(tmp_pat
     assert (loaded_seat.session, loaded_seat.email) == (1, "ann@example.com")
     assert (loaded_admission.session, loaded_admission.seat) == (1, 2)
     store.close()
+
+
+def test_a_live_slot_is_given_back_only_by_the_room_holding_it() -> None:
+    """Freeing for another room, or a free slot, changes nothing; the holder's frees it now."""
+    room, other = uuid4(), uuid4()
+    slot = LiveSlot(uuid4(), 1)
+    assert slot.free(room, START) is False
+    slot.take(room, START + timedelta(hours=12), START)
+    assert slot.free(other, START) is False
+    assert slot.free(room, START + timedelta(minutes=30)) is True
+    assert slot.is_free(START)
+    assert not slot.holds(room, START)
+    assert slot.free(room, START + timedelta(minutes=31)) is False
+    assert len(slot.collect_events()) == 3  # opened, taken, freed
