@@ -17,7 +17,7 @@ from domain.live_session import RoomSessions
 from domain.room import Room
 
 # An account never has more live slots than this (one plus its room sessions); the loop below
-# stops at the first slot never opened long before.
+# stops at the first slot never opened, long before it gets here.
 MAX_LIVE_SLOTS = 1000
 
 
