@@ -15,6 +15,7 @@ from podium.audit.report import DEFAULT_LIMIT
 from podium.bootstrap import Podium, bootstrap
 from podium.mail import SmtpTransport
 from podium.settings import Settings
+from projections.positions import ProjectionFailure
 
 app = typer.Typer(help="Podium: an event-sourced webinar platform backend.", no_args_is_help=True)
 
@@ -26,6 +27,19 @@ def _podium() -> Podium:
 
 def _transport(settings: Settings) -> SmtpTransport:
     return SmtpTransport(settings.smtp_host, settings.smtp_port, settings.mail_from)
+
+
+def _exit_reporting(
+    podium: Podium, kind: str, resumed: list[str], failures: dict[str, ProjectionFailure]
+) -> None:
+    """Say which followers caught up and which are stopped at an event; exit 1 if any is."""
+    for done in resumed:
+        if done not in failures:
+            typer.echo(f"{kind} {done} resumed and caught up")
+    for failed, failure in failures.items():
+        typer.echo(f"{kind} {failed} stopped at {failure.describe()}", err=True)
+    podium.close()
+    raise typer.Exit(1 if failures else 0)
 
 
 @app.command()
@@ -135,14 +149,7 @@ def resume_policy(name: Annotated[str | None, typer.Argument()] = None) -> None:
     podium = _podium()
     resumed = podium.policies.resume(name)
     podium.policies.catch_up()
-    failures = podium.policies.failures()
-    for done in resumed:
-        if done not in failures:
-            typer.echo(f"policy {done} resumed and caught up")
-    for failed, failure in failures.items():
-        typer.echo(f"policy {failed} stopped at {failure.describe()}", err=True)
-    podium.close()
-    raise typer.Exit(1 if failures else 0)
+    _exit_reporting(podium, "policy", resumed, podium.policies.failures())
 
 
 @app.command("scheduler")
@@ -198,11 +205,7 @@ def rebuild(name: Annotated[str | None, typer.Argument()] = None) -> None:
     podium = _podium()
     count = podium.projector.rebuild(name)
     typer.echo(f"rebuilt {name or 'all read models'} from {count} events")
-    failures = podium.projector.failures()
-    for failed, failure in failures.items():
-        typer.echo(f"read model {failed} stopped at {failure.describe()}", err=True)
-    podium.close()
-    raise typer.Exit(1 if failures else 0)
+    _exit_reporting(podium, "read model", [], podium.projector.failures())
 
 
 @app.command()
@@ -211,14 +214,7 @@ def resume(name: Annotated[str | None, typer.Argument()] = None) -> None:
     podium = _podium()
     resumed = podium.projector.resume(name)
     podium.projector.catch_up()
-    failures = podium.projector.failures()
-    for done in resumed:
-        if done not in failures:
-            typer.echo(f"read model {done} resumed and caught up")
-    for failed, failure in failures.items():
-        typer.echo(f"read model {failed} stopped at {failure.describe()}", err=True)
-    podium.close()
-    raise typer.Exit(1 if failures else 0)
+    _exit_reporting(podium, "read model", resumed, podium.projector.failures())
 
 
 @app.command()

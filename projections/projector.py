@@ -25,14 +25,13 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Protocol
 
 import psycopg
 from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
+from projections.positions import PositionTable, ProjectionFailure, ProjectionState
 from projections.store import Cursor, ReadStore
 
 Decoder = Callable[[Notification], DomainEventProtocol[Any]]
@@ -57,28 +56,6 @@ class Projection(Protocol):
 
 class ProjectionRaceError(RuntimeError):
     """Another projector advanced the same projection; this batch was rolled back."""
-
-
-@dataclass(frozen=True)
-class ProjectionFailure:
-    """The event a projection stopped at, and why."""
-
-    notification_id: int
-    event: str  # "<topic> <originator id> v<version>"
-    error: str  # the exception's type and message (the traceback goes to the log)
-    failed_at: str
-
-    def describe(self) -> str:
-        return f"notification {self.notification_id} ({self.event}): {self.error}"
-
-
-@dataclass(frozen=True)
-class ProjectionState:
-    """Where one projection is: its position and, if it stopped at a poison event, the failure."""
-
-    name: str
-    position: int
-    failure: ProjectionFailure | None = None
 
 
 class _Poisoned(Exception):
@@ -109,6 +86,7 @@ class Projector:
         # One lock per projection: commands that touch different read models never queue on
         # each other's catch-up.
         self._locks = {p.name: threading.Lock() for p in self.projections}
+        self.positions = PositionTable(store, "projection_positions")
         # A projector thread in this process (``run_forever``) is woken by a write instead of
         # waiting out its poll interval, and tells the answers waiting for it when it has
         # caught up; a projector in another process is polled.
@@ -119,29 +97,7 @@ class Projector:
 
     def states(self) -> dict[str, ProjectionState]:
         """Every projection's position and failure, in one query."""
-        rows = self.store.query(
-            "SELECT name, position, failed_notification_id, failed_event, failed_error, "
-            "failed_at FROM projection_positions"
-        )
-        by_name = {str(row["name"]): row for row in rows}
-        states = {}
-        for projection in self.projections:
-            row = by_name.get(projection.name)
-            if row is None:
-                states[projection.name] = ProjectionState(projection.name, 0)
-                continue
-            failure = None
-            if row["failed_notification_id"] is not None:
-                failure = ProjectionFailure(
-                    int(row["failed_notification_id"]),
-                    str(row["failed_event"]),
-                    str(row["failed_error"]),
-                    str(row["failed_at"]),
-                )
-            states[projection.name] = ProjectionState(
-                projection.name, int(row["position"]), failure
-            )
-        return states
+        return self.positions.states(p.name for p in self.projections)
 
     def position(self, name: str) -> int:
         return self.states()[name].position
@@ -240,22 +196,8 @@ class Projector:
             )
             self._apply(projection, cursor, before)
             self._advance(cursor, projection.name, start, bad.id - 1)
-            failure = ProjectionFailure(
-                bad.id,
-                f"{bad.topic} {bad.originator_id} v{bad.originator_version}",
-                f"{type(poisoned.error).__name__}: {poisoned.error}"[:2000],
-                datetime.now(UTC).isoformat(),
-            )
-            cursor.execute(
-                "UPDATE projection_positions SET failed_notification_id = %s, "
-                "failed_event = %s, failed_error = %s, failed_at = %s WHERE name = %s",
-                (
-                    failure.notification_id,
-                    failure.event,
-                    failure.error,
-                    failure.failed_at,
-                    projection.name,
-                ),
+            self.positions.record_failure(
+                cursor, projection.name, ProjectionFailure.of(bad, poisoned.error)
             )
         return len(before)
 
@@ -295,18 +237,7 @@ class Projector:
 
     def resume(self, name: str | None = None) -> list[str]:
         """Let stopped projections try their poison event again (after a fix); return which."""
-        resumed = []
-        for projection in self._chosen(name):
-            with self.store.transaction() as cursor:
-                cursor.execute(
-                    "UPDATE projection_positions SET failed_notification_id = NULL, "
-                    "failed_event = NULL, failed_error = NULL, failed_at = NULL "
-                    "WHERE name = %s AND failed_notification_id IS NOT NULL",
-                    (projection.name,),
-                )
-                if cursor.rowcount:
-                    resumed.append(projection.name)
-        return resumed
+        return self.positions.resume(p.name for p in self._chosen(name))
 
     def rebuild(self, name: str | None = None) -> int:
         """Empty the read model(s) and project the whole log again (a rebuild also forgets a

@@ -20,20 +20,18 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from collections.abc import Sequence
 from typing import Any, Protocol
 
-from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from commands.errors import ConflictError
 from commands.unit_of_work import Idempotency
-from projections.projector import TRANSIENT_ERRORS, ProjectionFailure, ProjectionState
+from projections.positions import PositionTable, ProjectionFailure, ProjectionState
+from projections.projector import TRANSIENT_ERRORS, Decoder
 from projections.store import ReadStore
 
 log = logging.getLogger(__name__)
-Decoder = Callable[[Notification], DomainEventProtocol[Any]]
 
 
 class NotReadyError(RuntimeError):
@@ -79,30 +77,13 @@ class PolicyRunner:
         self.batch_size = batch_size
         self._locks = {p.name: threading.Lock() for p in self.policies}
         self._wake = threading.Event()
+        self.positions = PositionTable(store, "policy_positions")
 
     # -- where policies are --------------------------------------------------------------
 
     def states(self) -> dict[str, ProjectionState]:
         """Every policy's position and, if it stopped at an event, the failure."""
-        rows = self.store.query(
-            "SELECT name, position, failed_notification_id, failed_event, failed_error, "
-            "failed_at FROM policy_positions"
-        )
-        by_name = {str(row["name"]): row for row in rows}
-        states = {}
-        for policy in self.policies:
-            row = by_name.get(policy.name)
-            failure = None
-            if row is not None and row["failed_notification_id"] is not None:
-                failure = ProjectionFailure(
-                    int(row["failed_notification_id"]),
-                    str(row["failed_event"]),
-                    str(row["failed_error"]),
-                    str(row["failed_at"]),
-                )
-            position = int(row["position"]) if row is not None else 0
-            states[policy.name] = ProjectionState(policy.name, position, failure)
-        return states
+        return self.positions.states(p.name for p in self.policies)
 
     def failures(self) -> dict[str, ProjectionFailure]:
         return {n: s.failure for n, s in self.states().items() if s.failure is not None}
@@ -173,34 +154,13 @@ class PolicyRunner:
         )
         self._advance(policy.name, bad.id - 1)
         with self.store.transaction() as cursor:
-            cursor.execute(
-                "UPDATE policy_positions SET failed_notification_id = %s, failed_event = %s, "
-                "failed_error = %s, failed_at = %s WHERE name = %s",
-                (
-                    bad.id,
-                    f"{bad.topic} {bad.originator_id} v{bad.originator_version}",
-                    f"{type(error).__name__}: {error}"[:2000],
-                    datetime.now(UTC).isoformat(),
-                    policy.name,
-                ),
-            )
+            self.positions.record_failure(cursor, policy.name, ProjectionFailure.of(bad, error))
 
     # -- recovering ----------------------------------------------------------------------
 
     def resume(self, name: str | None = None) -> list[str]:
         """Let stopped policies try their failing event again (after a fix); return which."""
-        resumed = []
-        for policy in self._chosen(name):
-            with self.store.transaction() as cursor:
-                cursor.execute(
-                    "UPDATE policy_positions SET failed_notification_id = NULL, "
-                    "failed_event = NULL, failed_error = NULL, failed_at = NULL "
-                    "WHERE name = %s AND failed_notification_id IS NOT NULL",
-                    (policy.name,),
-                )
-                if cursor.rowcount:
-                    resumed.append(policy.name)
-        return resumed
+        return self.positions.resume(p.name for p in self._chosen(name))
 
     def rewind(self, name: str, position: int) -> None:
         """Follow the log again from ``position`` (what it reacted to already replays as no-ops)."""
