@@ -42,27 +42,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def store_env(settings: Settings) -> dict[str, str]:
-    """The PODIUM_* variables that point a server at the store ``settings`` describe."""
-    env = {"PODIUM_STORE": settings.store, "PODIUM_DATA_DIR": str(settings.data_dir)}
-    if settings.store == "postgres":
-        env |= {
-            "PODIUM_PG_HOST": settings.pg_host,
-            "PODIUM_PG_PORT": str(settings.pg_port),
-            "PODIUM_PG_USER": settings.pg_user,
-            "PODIUM_PG_PASSWORD": settings.pg_password,
-            "PODIUM_PG_DBNAME": settings.pg_dbname,
-            "PODIUM_PG_SCHEMA": settings.pg_schema,
-        }
-    return env
-
-
 def server_env(settings: Settings, mode: str, port: int, smtp_port: int) -> dict[str, str]:
     """This process's environment without any PODIUM_* of its own, plus the server's."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("PODIUM_")}
     return {
         **inherited,
-        **store_env(settings),
+        **settings.store_variables(),
         **MODES[mode],
         "PODIUM_ENVIRONMENT": "development",
         "PODIUM_HOST": "127.0.0.1",

@@ -106,6 +106,20 @@ class Settings(BaseSettings):
     def base_url(self) -> str:
         return self.public_url.rstrip("/") or f"http://{self.host}:{self.port}"
 
+    def store_variables(self) -> dict[str, str]:
+        """The PODIUM_* variables that point another process at this store."""
+        variables = {"PODIUM_STORE": self.store, "PODIUM_DATA_DIR": str(self.data_dir)}
+        if self.store == "postgres":
+            variables |= {
+                "PODIUM_PG_HOST": self.pg_host,
+                "PODIUM_PG_PORT": str(self.pg_port),
+                "PODIUM_PG_USER": self.pg_user,
+                "PODIUM_PG_PASSWORD": self.pg_password,
+                "PODIUM_PG_DBNAME": self.pg_dbname,
+                "PODIUM_PG_SCHEMA": self.pg_schema,
+            }
+        return variables
+
     def event_store_env(self) -> dict[str, str]:
         """The environment eventsourcing's infrastructure factory reads."""
         cache = {

@@ -23,16 +23,7 @@ PODIUM = [sys.executable, "-m", "podium.cli"]
 
 
 def run_podium(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PODIUM_STORE": settings.store, "PODIUM_DATA_DIR": str(settings.data_dir)}
-    if settings.store == "postgres":
-        env |= {
-            "PODIUM_PG_HOST": settings.pg_host,
-            "PODIUM_PG_PORT": str(settings.pg_port),
-            "PODIUM_PG_USER": settings.pg_user,
-            "PODIUM_PG_PASSWORD": settings.pg_password,
-            "PODIUM_PG_DBNAME": settings.pg_dbname,
-            "PODIUM_PG_SCHEMA": settings.pg_schema,
-        }
+    env = {**os.environ, **settings.store_variables()}
     return subprocess.run(
         [*PODIUM, *args], env=env, capture_output=True, text=True, timeout=120, check=False
     )

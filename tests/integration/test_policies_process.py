@@ -49,18 +49,7 @@ def test_the_policies_process_frees_the_slot_a_session_held(
 
 def _env(podium: Podium) -> dict[str, str]:
     """What ``podium`` needs to open this test's store (as ``test_cli.run_podium`` passes)."""
-    settings = podium.settings
-    env = {**os.environ, "PODIUM_STORE": settings.store, "PODIUM_DATA_DIR": str(settings.data_dir)}
-    if settings.store == "postgres":
-        env |= {
-            "PODIUM_PG_HOST": settings.pg_host,
-            "PODIUM_PG_PORT": str(settings.pg_port),
-            "PODIUM_PG_USER": settings.pg_user,
-            "PODIUM_PG_PASSWORD": settings.pg_password,
-            "PODIUM_PG_DBNAME": settings.pg_dbname,
-            "PODIUM_PG_SCHEMA": settings.pg_schema,
-        }
-    return env
+    return {**os.environ, **podium.settings.store_variables()}
 
 
 def test_podium_serve_runs_the_policies_in_its_own_process(tmp_path: Path) -> None:
