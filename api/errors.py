@@ -142,6 +142,15 @@ def _field(location: tuple[Any, ...]) -> str:
     return ".".join(str(part) for part in location if part not in ("body", "query", "path"))
 
 
+def _field_problem(error: Any) -> dict[str, str]:
+    """One validation error as {field, message}; a body that is not JSON names the body (its
+    location is a character offset, which means nothing to a person)."""
+    if error.get("type") == "json_invalid":
+        reason = (error.get("ctx") or {}).get("error", "")
+        return {"field": "body", "message": f"is not valid JSON ({reason})".replace(" ()", "")}
+    return {"field": _field(tuple(error["loc"])) or "body", "message": error["msg"]}
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers that turn every error into problem+json."""
 
@@ -151,10 +160,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field(tuple(e["loc"])) or "body", "message": e["msg"]}
-            for e in error.errors()
-        ]
+        errors = [_field_problem(e) for e in error.errors()]
         detail = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return problem(422, detail, errors=errors)
 

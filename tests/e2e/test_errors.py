@@ -104,6 +104,16 @@ def test_validation_problems_list_each_field(client: TestClient) -> None:
     assert all(error["message"] for error in refused["errors"])
 
 
+def test_a_body_that_is_not_json_is_named_as_the_body(client: TestClient) -> None:
+    """Broken JSON is a 422 about the body and why, not about a character offset."""
+    response = client.post(
+        "/accounts", content=b'{"name": ', headers={"Content-Type": "application/json"}
+    )
+    body = problem(response, 422)
+    assert body["errors"][0]["field"] == "body"
+    assert body["detail"].startswith("body: is not valid JSON")
+
+
 def test_what_is_not_there_is_404_and_a_wrong_method_405(client: TestClient) -> None:
     """Unknown subaccounts, members, keys and paths are 404; a wrong method is 405."""
     owner = trial_owner(client, "owner@example.com")
