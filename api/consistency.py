@@ -22,6 +22,7 @@ def read_your_writes(podium: Podium, result: Result) -> list[str]:
     """Bring the read models ``result`` changed up to its write; return those that are not."""
     if result.position == 0 or (result.topics is not None and not result.topics):
         return []  # the command appended nothing
+    podium.policies.wake()  # reactions to this write start now, not at the runner's next poll
     position = result.position
     if position is None:  # a replayed answer: its write is somewhere before the head
         position = podium.store.recorder.max_notification_id() or 0

@@ -184,3 +184,28 @@ def test_a_policy_that_raises_stops_alone_and_shows_in_health(
     assert expect(client.get("/health"), 200)["status"] == "ok"
     expect(join(client, other, "ben@example.com"), 200)
     assert deliver_due(podium, transport) == 0
+
+
+def test_a_write_wakes_the_policy_thread_instead_of_waiting_for_its_poll(
+    client: TestClient, podium: Podium
+) -> None:
+    """With the runner polling once an hour, ending a session still frees the slot at once:
+    the answer to the end woke it, so another room of the account admits people."""
+    owner = trial_owner(client, "owner@example.com")
+    first, second = permanent_room(client, owner, 5), permanent_room(client, owner, 5)
+    stop = threading.Event()
+    thread = threading.Thread(target=podium.policies.run_forever, args=(stop, 3600.0))
+    thread.start()
+    try:
+        run_session(client, owner, first, "ann@example.com")
+        statuses = []
+        for _ in range(500):  # a condition, checked until it holds (at most ~10 s)
+            statuses.append(join(client, second, "ben@example.com").status_code)
+            if statuses[-1] == 200:
+                break
+            stop.wait(0.02)
+        assert statuses[-1] == 200, f"the policies waited for their next poll: {statuses[-3:]}"
+    finally:
+        stop.set()
+        podium.policies.wake()
+        thread.join(10)
