@@ -19,7 +19,7 @@ from uuid import UUID
 
 import orjson
 
-from commands.live import Attendance
+from commands.live.sessions import Attendance
 from commands.rooms import account_limits, owned_room
 from commands.unit_of_work import CommandRunner, Result, UnitOfWork
 from domain.access import (

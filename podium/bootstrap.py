@@ -15,7 +15,8 @@ from commands.accounts import Accounts
 from commands.billing import Billing
 from commands.contacts import Contacts
 from commands.join import Join
-from commands.live import Attendance, Live
+from commands.live.actors import Actors
+from commands.live.sessions import Attendance, Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
 from commands.reactions import Reactions
@@ -81,6 +82,7 @@ class Podium:
     access: Access
     join: Join
     live: Live
+    actors: Actors
     contacts: Contacts
     read_store: ReadStore
     projector: Projector
@@ -157,6 +159,7 @@ def bootstrap(
         ],
     )
     room_url = room_url_for(settings.base_url)
+    attendance = Attendance(settings.secret)
     rooms_view = RoomsView(read_store)
     policy_runner = PolicyRunner(
         store.recorder,
@@ -178,7 +181,8 @@ def bootstrap(
         rooms=Rooms(runner),
         access=Access(runner, room_url),
         join=Join(runner, settings.secret, room_url),
-        live=Live(runner, Attendance(settings.secret)),
+        live=Live(runner, attendance),
+        actors=Actors(attendance),
         contacts=Contacts(runner),
         read_store=read_store,
         projector=projector,

@@ -42,7 +42,6 @@ for module in (
     reference,
     rooms,
     access,
-    live,
     public,
     contacts,
     timeline,
@@ -50,5 +49,8 @@ for module in (
 ):
     declare_errors(module.router)
     router.include_router(module.router)
+for live_router in live.ROUTERS:
+    declare_errors(live_router)
+    router.include_router(live_router)
 declare_errors(public.address_router)
 router.include_router(public.address_router)

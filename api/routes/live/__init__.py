@@ -1,0 +1,17 @@
+"""The live room over HTTP, one router per concern (decision 0014).
+
+``ROUTERS`` lists them; ``ACTIONS`` is every socket action their modules export, by name.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from api.routes.live import sessions
+from api.routes.live.actions import SocketAction
+
+MODULES: tuple[ModuleType, ...] = (sessions,)
+ROUTERS = tuple(module.router for module in MODULES)
+ACTIONS: dict[str, SocketAction] = {
+    name: action for module in MODULES for name, action in getattr(module, "ACTIONS", {}).items()
+}
