@@ -166,6 +166,7 @@ def bootstrap(
         store.mapper.to_domain_event,
         read_store,
         policies(store, Reactions(runner), projector, rooms_view),
+        clock.now,
     )
     return Podium(
         settings=settings,

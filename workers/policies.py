@@ -13,6 +13,9 @@ event: the failure is recorded beside its position and shown by ``/health``, the
 go on, and ``resume`` lets it try again after a fix. An unreachable store, a command that kept
 colliding, or a read model not there yet (``NotReadyError``) is not the event's fault: the
 policy stops for this round and tries the same event again on the next.
+
+A policy may also say when its reaction is due (``due``, see ``workers.policy_timers``): the
+runner then holds the event until the injected clock reaches that instant.
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ from __future__ import annotations
 import logging
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import Any, Protocol
 
 from eventsourcing.persistence import ApplicationRecorder, Notification
@@ -30,6 +34,7 @@ from commands.unit_of_work import Idempotency
 from projections.positions import PositionTable, ProjectionFailure, ProjectionState
 from projections.projector import TRANSIENT_ERRORS, Decoder
 from projections.store import ReadStore
+from workers.policy_timers import TimerTable
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +55,17 @@ class Policy(Protocol):
     def react(self, event: Any, notification: Notification) -> None: ...
 
 
+class TimedPolicy(Policy, Protocol):
+    """A policy whose reaction to an event is due at an instant (None: at once)."""
+
+    def due(self, event: Any) -> datetime | None: ...
+
+
+def due_of(policy: Policy, event: Any) -> datetime | None:
+    due = getattr(policy, "due", None)
+    return due(event) if due is not None else None
+
+
 def caused_by(policy: str, notification: Notification, part: str = "") -> Idempotency:
     """The key of the command ``policy`` issues because of ``notification`` (``part`` tells
     apart several commands for one event)."""
@@ -68,16 +84,19 @@ class PolicyRunner:
         decode: Decoder,
         store: ReadStore,
         policies: Sequence[Policy],
+        now: Callable[[], datetime],
         batch_size: int = 200,
     ) -> None:
         self.recorder = recorder
         self.decode = decode
         self.store = store
         self.policies = list(policies)
+        self.now = now
         self.batch_size = batch_size
         self._locks = {p.name: threading.Lock() for p in self.policies}
         self._wake = threading.Event()
         self.positions = PositionTable(store, "policy_positions")
+        self.timers = TimerTable(store)
 
     # -- where policies are --------------------------------------------------------------
 
@@ -91,16 +110,19 @@ class PolicyRunner:
     # -- following -----------------------------------------------------------------------
 
     def catch_up(self, until: int | None = None) -> int:
-        """React to what was appended (up to ``until``) in every healthy policy; return how
-        many events the policies reacted to."""
+        """React to what was appended (up to ``until``) in every healthy policy, and to what
+        the clock made due; return how many events the policies reacted to."""
         head = until if until is not None else (self.recorder.max_notification_id() or 0)
         states = self.states()
         reacted = 0
         for policy in self.policies:
             state = states[policy.name]
-            if state.failure is None and state.position < head:
-                with self._locks[policy.name]:
+            if state.failure is not None:
+                continue
+            with self._locks[policy.name]:
+                if state.position < head:
                     reacted += self._follow(policy, state.position, head)
+                reacted += self._fire_due(policy)
         return reacted
 
     def _follow(self, policy: Policy, position: int, head: int) -> int:
@@ -115,7 +137,12 @@ class PolicyRunner:
             )
             for notification in notifications:
                 try:
-                    policy.react(self.decode(notification), notification)
+                    event = self.decode(notification)
+                    due = due_of(policy, event)
+                    if due is not None and due > self.now():
+                        self.timers.hold(policy.name, notification.id, due)
+                        continue
+                    policy.react(event, notification)
                 except RETRY_LATER as error:
                     log.warning("policy %s waits at %s: %s", policy.name, notification.id, error)
                     self._advance(policy.name, notification.id - 1)
@@ -131,6 +158,27 @@ class PolicyRunner:
             position = notifications[-1].id if full else head
             self._advance(policy.name, position)
         return reacted
+
+    def _fire_due(self, policy: Policy) -> int:
+        """React to the events ``policy`` held whose time has come, the earliest first."""
+        fired = 0
+        for notification_id in self.timers.due(policy.name, self.now()):
+            found = self.recorder.select_notifications(notification_id, 1, stop=notification_id)
+            if found:
+                notification = found[0]
+                try:
+                    policy.react(self.decode(notification), notification)
+                except RETRY_LATER as error:
+                    log.warning("policy %s waits at %s: %s", policy.name, notification.id, error)
+                    return fired
+                except Exception as error:
+                    # Stopped like at a poison event, but the position stays where it is: the
+                    # events after this one were handled. The timer stays for ``resume``.
+                    self._record_failure(policy, notification, error)
+                    return fired
+                fired += 1
+            self.timers.fired(policy.name, notification_id)
+        return fired
 
     def _advance(self, name: str, position: int) -> None:
         with self.store.transaction() as cursor:
@@ -153,6 +201,10 @@ class PolicyRunner:
             "".join(traceback.format_exception(error)),
         )
         self._advance(policy.name, bad.id - 1)
+        self._record_failure(policy, bad, error)
+
+    def _record_failure(self, policy: Policy, bad: Notification, error: Exception) -> None:
+        log.error("policy %s stopped at notification %s: %r", policy.name, bad.id, error)
         with self.store.transaction() as cursor:
             self.positions.record_failure(cursor, policy.name, ProjectionFailure.of(bad, error))
 

@@ -122,6 +122,7 @@ def test_two_runners_racing_over_the_same_events_thank_each_person_once(
             podium.store.mapper.to_domain_event,
             podium.read_store,
             podium.policies.policies,
+            podium.clock.now,
         )
         for _ in range(2)
     ]
