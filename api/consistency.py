@@ -10,12 +10,41 @@ accepted and is safe in the log.
 
 from __future__ import annotations
 
-from collections.abc import MutableMapping
+from dataclasses import dataclass
 
+from api.outcomes import http_status
 from commands.unit_of_work import Result
 from podium.bootstrap import Podium
 
 STALE_HEADER = "Podium-Stale-Read-Models"
+REPLAYED_HEADER = "Idempotent-Replayed"
+
+
+@dataclass(frozen=True)
+class Settled:
+    """A command's result once its read models were brought up to its write."""
+
+    result: Result
+    status: int  # the outcome's HTTP status (``api.outcomes``)
+    stale: list[str]  # read models that still do not show the write
+
+    @property
+    def refused(self) -> bool:
+        return self.result.outcome.refused
+
+    def headers(self) -> dict[str, str]:
+        """The panel's headers: a replayed answer says so; stale read models are named."""
+        headers = {REPLAYED_HEADER: "true"} if self.result.replayed else {}
+        if self.stale:
+            headers[STALE_HEADER] = ", ".join(self.stale)
+        return headers
+
+
+def settle(podium: Podium, result: Result) -> Settled:
+    """The one path from a command's result to an answer, for both APIs: wait for the read
+    models it changed (a refusal too: a declined payment's attempt is in the ledger), then map
+    its outcome to a status."""
+    return Settled(result, http_status(result.outcome), read_your_writes(podium, result))
 
 
 def read_your_writes(podium: Podium, result: Result) -> list[str]:
@@ -32,8 +61,3 @@ def read_your_writes(podium: Podium, result: Result) -> list[str]:
         podium.settings.read_your_writes_timeout,
         catch_up=podium.settings.project_inline,
     )
-
-
-def mark_stale(headers: MutableMapping[str, str], stale: list[str]) -> None:
-    if stale:
-        headers[STALE_HEADER] = ", ".join(stale)

@@ -12,8 +12,9 @@ from fastapi import Depends, Header, Request, Security
 from fastapi.responses import JSONResponse
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from api.consistency import mark_stale, read_your_writes
+from api.consistency import settle
 from api.errors import answers, problem
+from api.outcomes import PROBLEM_SHAPE
 from commands.accounts import Principal
 from commands.errors import AuthenticationError, PermissionDeniedError
 from commands.tokens import API_KEY_PREFIX, new_api_key
@@ -155,13 +156,12 @@ def issue_raw_key(podium: Podium, header: tuple[str, str] | None, scope: str) ->
 
 def respond(podium: Podium, result: Result, **extra: object) -> JSONResponse:
     """A command's result as HTTP, once the read models it changed show it (read-your-writes;
-    any that cannot are named in a header, see ``api.consistency``)."""
-    stale = read_your_writes(podium, result)
-    headers = {"Idempotent-Replayed": "true"} if result.replayed else {}
-    mark_stale(headers, stale)
-    if result.status >= 400:
+    any that cannot are named in a header, see ``api.consistency``); a refusal as problem+json."""
+    settled = settle(podium, result)
+    headers = settled.headers()
+    if settled.refused:
         body = dict(result.body)
-        response = problem(result.status, str(body.pop("detail", "")), **body)
-        response.headers.update(headers)
-        return response
-    return JSONResponse({**result.body, **extra}, status_code=result.status, headers=headers)
+        detail = str(body.pop("detail", ""))
+        shape = PROBLEM_SHAPE.get(result.outcome, {}) | body
+        return problem(settled.status, detail, headers=headers, **shape)
+    return JSONResponse({**result.body, **extra}, status_code=settled.status, headers=headers)

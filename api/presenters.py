@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi.responses import JSONResponse
 
-from api.consistency import STALE_HEADER
+from api.consistency import REPLAYED_HEADER, STALE_HEADER
 from api.deps import respond
+from api.outcomes import http_status
 from commands.unit_of_work import Result
 from domain.room import warnings
 from podium.bootstrap import Podium
@@ -92,7 +93,7 @@ def room_answer(podium: Podium, result: Result, **extra: object) -> JSONResponse
     answer (which names the room) is returned then.
     """
     response = respond(podium, result, **extra)
-    if result.status >= 400 or STALE_HEADER in response.headers:
+    if result.outcome.refused or STALE_HEADER in response.headers:
         return response  # a stale row would show the room as it was before this write
     row = podium.views.rooms.room(str(result.body["room_id"]))
     if row is None:
@@ -100,5 +101,5 @@ def room_answer(podium: Podium, result: Result, **extra: object) -> JSONResponse
     body = organizer_room(podium, row, podium.clock.now()) | extra
     if "changed" in result.body:
         body["changed"] = result.body["changed"]
-    headers = {"Idempotent-Replayed": "true"} if result.replayed else None
-    return JSONResponse(body, status_code=result.status, headers=headers)
+    headers = {REPLAYED_HEADER: "true"} if result.replayed else None
+    return JSONResponse(body, status_code=http_status(result.outcome), headers=headers)

@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from bench.measure import Stats, run_threads
-from commands.unit_of_work import Idempotency, Result
+from commands.unit_of_work import Idempotency, Outcome, Result
 from domain.errors import RuleViolationError
 from podium.bootstrap import Podium, bootstrap
 from podium.clock import ManualClock
@@ -77,7 +77,7 @@ def create_customers(podium: Podium, count: int, threads: int) -> list[Customer]
         account_id = UUID(str(signed.body["account_id"]))
         podium.billing.set_payment_method(account_id, "card", {"number": CARD})
         subscribed = podium.billing.subscribe(account_id, PLAN_LADDER[0], "monthly")
-        if subscribed.status != 200:
+        if subscribed.outcome != Outcome.DONE:
             raise RuntimeError(f"could not subscribe a bench account: {subscribed.body}")
         scope = f"login:{signed.body['login_id']}:account:{account_id}"
         return Customer(account_id, scope)
@@ -100,7 +100,7 @@ class BillingLoad:
     customers: list[Customer]
     seed: int = 1
     sent: list[Sent] = field(default_factory=list)
-    statuses: dict[int, int] = field(default_factory=dict)
+    outcomes: dict[str, int] = field(default_factory=dict)
     refused: int = 0  # plan changes refused because another thread changed the plan first
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _rngs: dict[int, random.Random] = field(default_factory=dict)
@@ -126,9 +126,9 @@ class BillingLoad:
                 self.refused += 1
             return None
         with self._lock:
-            self.statuses[result.status] = self.statuses.get(result.status, 0) + 1
+            self.outcomes[result.outcome] = self.outcomes.get(result.outcome, 0) + 1
             self.sent.append(Sent(call, result))
-        if kind == "change_plan" and result.status == 200:
+        if kind == "change_plan" and result.outcome == Outcome.DONE:
             customer.plan = str(result.body["plan_id"])
         return result
 
@@ -175,7 +175,7 @@ def measure_commands(load: BillingLoad, threads: int, seconds: float) -> Stats:
 
 def measure_replays(load: BillingLoad, threads: int, seconds: float) -> Stats:
     """The same requests again, same keys: each must answer the first result, append nothing."""
-    sample = [sent for sent in load.sent if sent.first.status == 200]
+    sample = [sent for sent in load.sent if sent.first.outcome == Outcome.DONE]
     if not sample:
         raise RuntimeError("no command succeeded, so there is nothing to replay")
     head_before = load.podium.store.recorder.max_notification_id()

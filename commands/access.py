@@ -9,7 +9,7 @@ from uuid import UUID
 
 from commands import mail
 from commands.rooms import owned_room
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.access import AccessToken, Invitation, Registration, Role
 from domain.contact import ContactGroup
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
@@ -42,7 +42,7 @@ class Access:
             if room.settings.access_type != AccessType.TOKEN:
                 raise RuleViolationError("tokens are for rooms with token access")
             tokens = [self._fresh_token(unit, room).token for _ in range(how_many)]
-            return Result(201, {"tokens": tokens})
+            return Result(Outcome.CREATED, {"tokens": tokens})
 
         return self.runner.run(command, idem)
 
@@ -58,7 +58,7 @@ class Access:
             owned_room(unit, account_id, room_id)
             found = unit.get(AccessToken, AccessToken.id_for(room_id, token), "token")
             found.deactivate(unit.now)
-            return Result(200, {"token": found.token, "active": False})
+            return Result(Outcome.DONE, {"token": found.token, "active": False})
 
         return self.runner.run(command)
 
@@ -103,7 +103,7 @@ class Access:
             if confirm:
                 mail.registration_confirmation(unit, room, email, link, lang)
             return Result(
-                201,
+                Outcome.CREATED,
                 {"registration_id": str(registration.id), "url": link, "r": code, "status": "OK"},
             )
 
@@ -150,7 +150,7 @@ class Access:
                 else:
                     invitation.resend(unit.now)
                 self._send(unit, room, invitation)
-            return Result(200, {"status": "OK", "invited": invitees})
+            return Result(Outcome.DONE, {"status": "OK", "invited": invitees})
 
         return self.runner.run(command, idem)
 
@@ -173,7 +173,7 @@ class Access:
                 sent.append(invitation.email)
             if not sent:
                 raise NotFoundError("no invitation to re-send")
-            return Result(200, {"status": "OK", "resent": sent})
+            return Result(Outcome.DONE, {"status": "OK", "resent": sent})
 
         return self.runner.run(command, idem)
 

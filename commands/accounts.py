@@ -14,7 +14,7 @@ from commands import mail
 from commands.errors import AuthenticationError, LoginLockedError, PermissionDeniedError
 from commands.ports import PasswordHasher
 from commands.tokens import digest, new_link_token, parse_link_token
-from commands.unit_of_work import A, CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import A, CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.account import Account
 from domain.api_key import SESSION, ApiKey
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
@@ -105,7 +105,7 @@ class Accounts:
             unit.add(Ledger(account.id))
             login = new_login(unit, email, account.id, Role.OWNER, password_hash)
             return Result(
-                201,
+                Outcome.CREATED,
                 {
                     "account_id": str(account.id),
                     "login_id": str(login.id),
@@ -122,8 +122,9 @@ class Accounts:
     ) -> Result:
         """Check the password and issue a session key (``raw_key``) for it.
 
-        A wrong password is recorded on the login (and answered 401); enough of them lock it
-        (``LockoutPolicy``), and while it is locked even the right password is refused.
+        A wrong password is recorded on the login (and answered CREDENTIALS_REFUSED); enough of
+        them lock it (``LockoutPolicy``), and while it is locked even the right password is
+        refused.
         """
 
         def command(unit: UnitOfWork) -> Result:
@@ -135,8 +136,11 @@ class Accounts:
                 raise LoginLockedError(locked_message(login))
             if not self.hasher.verify(login.password_hash or "", password):
                 if login.refuse_password(unit.now, self.lockout) is None:
-                    return Result(401, {"detail": WRONG_CREDENTIALS})
-                return Result(401, {"detail": f"{WRONG_CREDENTIALS}; {locked_message(login)}"})
+                    return Result(Outcome.CREDENTIALS_REFUSED, {"detail": WRONG_CREDENTIALS})
+                return Result(
+                    Outcome.CREDENTIALS_REFUSED,
+                    {"detail": f"{WRONG_CREDENTIALS}; {locked_message(login)}"},
+                )
             login.accept_password(unit.now)
             key = unit.add(
                 ApiKey(
@@ -148,7 +152,9 @@ class Accounts:
                     login.password_generation,
                 )
             )
-            return Result(201, {"api_key_id": str(key.id), "account_id": str(login.account_id)})
+            return Result(
+                Outcome.CREATED, {"api_key_id": str(key.id), "account_id": str(login.account_id)}
+            )
 
         return self.runner.run(command, idem)
 
@@ -157,7 +163,9 @@ class Accounts:
     ) -> Result:
         def command(unit: UnitOfWork) -> Result:
             key = unit.add(ApiKey(digest(raw_key), who.account_id, who.login_id, label, unit.now))
-            return Result(201, {"id": str(key.id), "label": label, "prefix": raw_key[:8]})
+            return Result(
+                Outcome.CREATED, {"id": str(key.id), "label": label, "prefix": raw_key[:8]}
+            )
 
         return self.runner.run(command, idem)
 
@@ -171,7 +179,7 @@ class Accounts:
             if key.login_id != who.login_id and not who.is_owner:
                 raise PermissionDeniedError("only the account owner can revoke another login's key")
             key.revoke(unit.now)
-            return Result(200, {"id": str(key.id), "revoked": True})
+            return Result(Outcome.DONE, {"id": str(key.id), "revoked": True})
 
         return self.runner.run(command)
 
@@ -211,7 +219,9 @@ class Accounts:
             why = f"You were added as a user of the Podium account {account.name}."
             link = self.link("activate", token)
             mail.activation(unit, account.id, login.email, link, account.name, why)
-            return Result(201, {"login_id": str(login.id), "email": login.email, "role": "member"})
+            return Result(
+                Outcome.CREATED, {"login_id": str(login.id), "email": login.email, "role": "member"}
+            )
 
         return self.runner.run(command, idem)
 
@@ -223,7 +233,7 @@ class Accounts:
             if login.role == Role.OWNER:
                 raise RuleViolationError("the account owner cannot be removed")
             login.disable(unit.now)
-            return Result(200, {"login_id": str(login.id), "removed": True})
+            return Result(Outcome.DONE, {"login_id": str(login.id), "removed": True})
 
         return self.runner.run(command)
 
@@ -242,7 +252,10 @@ class Accounts:
                 login.issue_token(token_digest, unit.now + RESET_LINK_LIFETIME, unit.now)
                 link = self.link("reset-password", token)
                 mail.password_reset(unit, login.account_id, login.email, link)
-            return Result(202, {"detail": "if that email has a login, a reset link is on its way"})
+            return Result(
+                Outcome.ACCEPTED,
+                {"detail": "if that email has a login, a reset link is on its way"},
+            )
 
         return self.runner.run(command, idem)
 
@@ -262,7 +275,7 @@ class Accounts:
                 sub = unit.get(Subaccount, login.account_id, "subaccount")
                 if sub.status == SubaccountStatus.PENDING_ACTIVATION:
                     sub.activate(unit.now)
-            return Result(200, {"login_id": str(login.id), "email": login.email})
+            return Result(Outcome.DONE, {"login_id": str(login.id), "email": login.email})
 
         return self.runner.run(command, idem)
 
@@ -276,6 +289,6 @@ class Accounts:
                 # 422, not 401: the caller is logged in; the form's field is wrong.
                 raise InvalidRequestError("current_password is wrong")
             login.change_password(new_hash, unit.now)
-            return Result(200, {"login_id": str(login.id)})
+            return Result(Outcome.DONE, {"login_id": str(login.id)})
 
         return self.runner.run(command)

@@ -7,9 +7,8 @@ from uuid import UUID
 
 from commands.payments import OnDecline, collect, ledger_of, payment_method
 from commands.ports import PaymentGateway
-from commands.problems import payment_declined
 from commands.subaccounts import end_subaccount
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.account import Account, Status
 from domain.charges import Charge
 from domain.errors import InvalidRequestError
@@ -32,6 +31,12 @@ def account_state(account: Account, **extra: Any) -> dict[str, Any]:
         "scheduled_plan_id": account.scheduled_plan_id,
         **extra,
     }
+
+
+def payment_declined(detail: str) -> Result:
+    """The card was declined: the attempt is in the ledger, nothing else changed (an answer,
+    not an exception, so the attempt commits)."""
+    return Result(Outcome.PAYMENT_DECLINED, {"detail": detail})
 
 
 def charged(charges: list[Charge]) -> int:
@@ -67,7 +72,7 @@ class Billing:
             account.set_payment_method(
                 method.kind, method.token, method.label, unit.now, method.last4, method.brand
             )
-            return Result(200, {"kind": method.kind, "label": method.label})
+            return Result(Outcome.DONE, {"kind": method.kind, "label": method.label})
 
         return self.runner.run(command, idem, (account_id,))
 
@@ -104,7 +109,7 @@ class Billing:
         def command(unit: UnitOfWork) -> Result:
             account = unit.get(Account, account_id, "account")
             effective = account.downgrade(plan, billing_cycle, unit.now)
-            return Result(200, account_state(account, effective=effective.isoformat()))
+            return Result(Outcome.DONE, account_state(account, effective=effective.isoformat()))
 
         return self.runner.run(command, idem, (account_id,))
 
@@ -118,7 +123,9 @@ class Billing:
         def command(unit: UnitOfWork) -> Result:
             account = unit.get(Account, account_id, "account")
             account.apply_promo_code(normalized, PROMO_CODES[normalized], unit.now)
-            return Result(200, account_state(account, promo_codes=dict(account.promo_codes)))
+            return Result(
+                Outcome.DONE, account_state(account, promo_codes=dict(account.promo_codes))
+            )
 
         return self.runner.run(command, idem, (account_id,))
 
@@ -129,7 +136,7 @@ class Billing:
             account = unit.get(Account, account_id, "account")
             account.cancel(unit.now)
             ends = account.ends_at.isoformat() if account.ends_at else unit.now.isoformat()
-            return Result(200, account_state(account, usable_until=ends))
+            return Result(Outcome.DONE, account_state(account, usable_until=ends))
 
         return self.runner.run(command, idem, (account_id,))
 
@@ -156,7 +163,7 @@ class Billing:
             )
             if ledger.balance >= 0:
                 account.record_payment_outcome(True, unit.now)
-            return Result(200, account_state(account, balance=ledger.balance))
+            return Result(Outcome.DONE, account_state(account, balance=ledger.balance))
 
         return self.runner.run(command, idem, self.paying(account_id))
 
@@ -208,7 +215,7 @@ class Billing:
                     unit, self.gateway, account, [rest], OnDecline.OWE, "dial-in-card"
                 )
                 account.record_payment_outcome(not declined, unit.now)
-            return Result(200, account_state(account, balance=ledger.balance))
+            return Result(Outcome.DONE, account_state(account, balance=ledger.balance))
 
         return self.runner.run(command, idem, self.paying(account_id))
 
@@ -218,7 +225,7 @@ class Billing:
         def command(unit: UnitOfWork) -> Result:
             account = unit.get(Account, account_id, "account")
             if not account.is_due(unit.now):
-                return Result(200, account_state(account, renewed=False))
+                return Result(Outcome.DONE, account_state(account, renewed=False))
             ending = list(account.cancelling_subaccounts)
             period_end = account.period_end
             charges = account.renew(unit.now)
@@ -233,7 +240,9 @@ class Billing:
                     unit, self.gateway, account, charges, OnDecline.OWE, reference, key
                 )
                 account.record_payment_outcome(not declined, unit.now)
-            return Result(200, account_state(account, renewed=True, charged=charged(charges)))
+            return Result(
+                Outcome.DONE, account_state(account, renewed=True, charged=charged(charges))
+            )
 
         return self.runner.run(command, None, self.paying(account_id))
 
@@ -243,6 +252,6 @@ class Billing:
         """Charge the card for a purchase; if declined, nothing but the decline is kept."""
         declined = collect(unit, self.gateway, account, charges, OnDecline.REFUSE, what)
         if not declined:
-            return Result(200, account_state(account, charged=charged(charges)))
+            return Result(Outcome.DONE, account_state(account, charged=charged(charges)))
         unit.discard(account)
         return payment_declined(f"{what} not made: {declined}")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.contact import CONTACT_FIELDS, Contact, ContactGroup
 from domain.errors import InvalidRequestError, NotFoundError
 
@@ -28,9 +28,9 @@ class Contacts:
             contact = unit.find(Contact, Contact.id_for(account_id, email))
             if contact is None:
                 contact = unit.add(Contact(account_id, email.strip().lower(), clean, unit.now))
-                return Result(201, {"contact_id": str(contact.id), "status": "OK"})
+                return Result(Outcome.CREATED, {"contact_id": str(contact.id), "status": "OK"})
             contact.update(clean, unit.now)
-            return Result(200, {"contact_id": str(contact.id), "status": "OK"})
+            return Result(Outcome.DONE, {"contact_id": str(contact.id), "status": "OK"})
 
         return self.runner.run(command, idem)
 
@@ -42,7 +42,9 @@ class Contacts:
 
         def command(unit: UnitOfWork) -> Result:
             group = unit.add(ContactGroup(account_id, name, members, unit.now))
-            return Result(201, {"group_id": str(group.id), "name": name, "emails": group.emails})
+            return Result(
+                Outcome.CREATED, {"group_id": str(group.id), "name": name, "emails": group.emails}
+            )
 
         return self.runner.run(command, idem)
 
@@ -52,6 +54,6 @@ class Contacts:
             if group is None or group.account_id != account_id:
                 raise NotFoundError("contact group not found")
             group.add(emails, unit.now)
-            return Result(200, {"group_id": str(group.id), "emails": group.emails})
+            return Result(Outcome.DONE, {"group_id": str(group.id), "emails": group.emails})
 
         return self.runner.run(command)

@@ -21,7 +21,7 @@ import orjson
 
 from commands.live.sessions import Attendance
 from commands.rooms import account_limits, owned_room
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.access import (
     AccessRefusedError,
     AccessToken,
@@ -101,7 +101,7 @@ class Join:
             payload = orjson.dumps([room.id.hex, email.lower(), nickname, str(wanted), checked])
             body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
             mac = hmac.new(self._key, body.encode(), "sha256").hexdigest()[:32]
-            return Result(200, {"autologin_hash": f"{body}.{mac}"})
+            return Result(Outcome.DONE, {"autologin_hash": f"{body}.{mac}"})
 
         return self.runner.run(command)
 
@@ -159,7 +159,7 @@ class Join:
                 )
             self._hold_live_slot(unit, room, limits)
             return Result(
-                200,
+                Outcome.DONE,
                 {
                     "room_id": str(room.id),
                     "role": admission.role,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.mail import OutgoingMail
 
 
@@ -22,7 +22,7 @@ class Outbox:
         def command(unit: UnitOfWork) -> Result:
             mail = unit.get(OutgoingMail, mail_id, "message")
             claimed = mail.claim(by, unit.now)
-            return Result(200, {"mail_id": str(mail_id), "claimed": claimed})
+            return Result(Outcome.DONE, {"mail_id": str(mail_id), "claimed": claimed})
 
         return self.runner.run(command)
 
@@ -30,7 +30,7 @@ class Outbox:
         def command(unit: UnitOfWork) -> Result:
             mail = unit.get(OutgoingMail, mail_id, "message")
             mail.delivered_at(unit.now)
-            return Result(200, {"mail_id": str(mail_id), "delivered": True})
+            return Result(Outcome.DONE, {"mail_id": str(mail_id), "delivered": True})
 
         return self.runner.run(command)
 
@@ -39,7 +39,8 @@ class Outbox:
             mail = unit.get(OutgoingMail, mail_id, "message")
             mail.attempt_failed(error, unit.now)
             return Result(
-                200, {"mail_id": str(mail_id), "retry_at": mail.next_attempt_at.isoformat()}
+                Outcome.DONE,
+                {"mail_id": str(mail_id), "retry_at": mail.next_attempt_at.isoformat()},
             )
 
         return self.runner.run(command)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from uuid import UUID
 
 from commands import mail
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.admission import LiveSlot
 from domain.live_session import RoomSessions
 from domain.room import Room
@@ -42,7 +42,7 @@ class Reactions:
                         break  # slots are opened in order: there are no more
                     if slot.free(room_id, unit.now):
                         freed.append(n)
-            return Result(200, {"room_id": str(room_id), "freed_slots": freed})
+            return Result(Outcome.DONE, {"room_id": str(room_id), "freed_slots": freed})
 
         return self.runner.run(command, idempotency)
 
@@ -55,10 +55,12 @@ class Reactions:
         def command(unit: UnitOfWork) -> Result:
             room = unit.find(Room, room_id)
             if room is None or not room.settings.extra.get("thank_you_emails_enabled", True):
-                return Result(200, {"room_id": str(room_id), "thanked": []})
+                return Result(Outcome.DONE, {"room_id": str(room_id), "thanked": []})
             thanked = sorted({e.strip().lower() for e in emails if "@" in e})
             for email in thanked:
                 mail.thank_you(unit, room, email)
-            return Result(200, {"room_id": str(room_id), "session": session, "thanked": thanked})
+            return Result(
+                Outcome.DONE, {"room_id": str(room_id), "session": session, "thanked": thanked}
+            )
 
         return self.runner.run(command, idempotency)

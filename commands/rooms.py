@@ -9,7 +9,7 @@ from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from commands.errors import PermissionDeniedError
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.account import Account
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
 from domain.ids import account_handle, legacy_account_handle
@@ -100,7 +100,9 @@ class Rooms:
                 slug = f"{slugify(settings.name)[:55]}-{n}"
             room = unit.add(Room(account_id, slug, settings.as_state(), new_secrets(), unit.now))
             unit.add(RoomAddress(handle, slug, room.id))
-            return Result(201, {"room_id": str(room.id), "number": room.number, "name_url": slug})
+            return Result(
+                Outcome.CREATED, {"room_id": str(room.id), "number": room.number, "name_url": slug}
+            )
 
         return self.runner.run(command, idem)
 
@@ -124,7 +126,7 @@ class Rooms:
                     start = start.astimezone(ZoneInfo(current.timezone)).replace(tzinfo=None)
                 new = new.changed(starts_at=to_utc(start, timezone))
             changed = room.edit(new, account_limits(unit, account_id), unit.now)
-            return Result(200, {"room_id": str(room.id), "changed": sorted(changed)})
+            return Result(Outcome.DONE, {"room_id": str(room.id), "changed": sorted(changed)})
 
         return self.runner.run(command, idem)
 
@@ -137,7 +139,7 @@ class Rooms:
         def command(unit: UnitOfWork) -> Result:
             room = owned_room(unit, account_id, room_id)
             room.set_status(wanted, unit.now)
-            return Result(200, {"room_id": str(room.id), "status": str(room.status)})
+            return Result(Outcome.DONE, {"room_id": str(room.id), "status": str(room.status)})
 
         return self.runner.run(command)
 
@@ -145,6 +147,6 @@ class Rooms:
         def command(unit: UnitOfWork) -> Result:
             room = owned_room(unit, account_id, room_id)
             room.set_locked(locked, unit.now)
-            return Result(200, {"room_id": str(room.id), "locked": room.locked})
+            return Result(Outcome.DONE, {"room_id": str(room.id), "locked": room.locked})
 
         return self.runner.run(command)

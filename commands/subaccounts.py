@@ -7,7 +7,7 @@ from uuid import UUID
 from commands import mail
 from commands.accounts import ACTIVATION_LINK_LIFETIME, Principal, new_login
 from commands.tokens import digest, new_link_token
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.account import Account
 from domain.api_key import SUBACCOUNT_SESSION, ApiKey
 from domain.errors import NotFoundError
@@ -59,7 +59,8 @@ class Subaccounts:
 
         def command(unit: UnitOfWork) -> Result:
             return Result(
-                201, self._assign(unit, parent_id, page_name, user_name, email, package_size)
+                Outcome.CREATED,
+                self._assign(unit, parent_id, page_name, user_name, email, package_size),
             )
 
         return self.runner.run(command, idem)
@@ -98,7 +99,7 @@ class Subaccounts:
             parent, sub = self._pair(unit, parent_id, sub_id)
             parent.resize_seat(sub.id, package_size)
             sub.resize(package_size, unit.now)
-            return Result(200, subaccount_state(sub))
+            return Result(Outcome.DONE, subaccount_state(sub))
 
         return self.runner.run(command, idem)
 
@@ -109,7 +110,7 @@ class Subaccounts:
             parent, sub = self._pair(unit, parent_id, sub_id)
             parent.release_seat(sub.id)
             end_subaccount(unit, sub)
-            return Result(200, subaccount_state(sub))
+            return Result(Outcome.DONE, subaccount_state(sub))
 
         return self.runner.run(command)
 
@@ -120,7 +121,7 @@ class Subaccounts:
             parent, sub = self._pair(unit, parent_id, sub_id)
             ends_at = parent.cancel_seat(sub.id)
             sub.cancel(ends_at, unit.now)
-            return Result(200, subaccount_state(sub))
+            return Result(Outcome.DONE, subaccount_state(sub))
 
         return self.runner.run(command, idem)
 
@@ -142,7 +143,7 @@ class Subaccounts:
             parent.release_seat(sub.id)
             end_subaccount(unit, sub)
             body = self._assign(unit, parent_id, page_name, user_name, email, package_size)
-            return Result(201, body)
+            return Result(Outcome.CREATED, body)
 
         return self.runner.run(command, idem)
 
@@ -161,7 +162,7 @@ class Subaccounts:
                 digest(raw_key), sub.id, login.id, SUBACCOUNT_SESSION, unit.now, generation
             )
             unit.add(key)
-            return Result(201, {"subaccount_id": str(sub.id)})
+            return Result(Outcome.CREATED, {"subaccount_id": str(sub.id)})
 
         return self.runner.run(command, idem)
 

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -32,16 +33,37 @@ from domain.idempotency import IdempotencyRecord
 A = TypeVar("A", bound=Aggregate)
 
 
+class Outcome(StrEnum):
+    """What became of a command, in the command's own terms (api/outcomes.py maps it to HTTP).
+
+    Refusals a command *answers* rather than raises are here: what they record must commit (a
+    declined payment's ledger attempt, a wrong password counted towards a lockout), which an
+    exception would roll back. Every other refusal is an exception (commands/errors.py).
+    """
+
+    DONE = "done"
+    CREATED = "created"
+    ACCEPTED = "accepted"  # taken on, finished later (a mail on its way)
+    CREDENTIALS_REFUSED = "credentials_refused"  # the wrong password is recorded on the login
+    PAYMENT_DECLINED = "payment_declined"  # the declined attempt is recorded in the ledger
+
+    @property
+    def refused(self) -> bool:
+        """Whether this outcome is a refusal (the API answers it as an error)."""
+        return self in (Outcome.CREDENTIALS_REFUSED, Outcome.PAYMENT_DECLINED)
+
+
 @dataclass(frozen=True)
 class Result:
-    """What a command answers: an HTTP-like status and a JSON-ready body.
+    """What a command answers: its outcome and a JSON-ready body (``{"detail": ...}`` for a
+    refusal).
 
     ``position`` is the notification id of the last event the command appended and ``topics``
     the topics of what it appended, so an answer can wait for exactly the read models its
     write changes (None: not known, as for a replayed answer: wait for everything).
     """
 
-    status: int
+    outcome: Outcome
     body: dict[str, Any]
     replayed: bool = False
     position: int | None = None
@@ -157,7 +179,7 @@ class CommandRunner:
                         idempotency.scope,
                         idempotency.key,
                         idempotency.fingerprint,
-                        result.status,
+                        str(result.outcome),
                         result.body,
                     )
                 )
@@ -191,4 +213,4 @@ class CommandRunner:
                 "this Idempotency-Key was already used for a different request; "
                 "use a new key for a new request"
             )
-        return Result(record.status, record.body, replayed=True)
+        return Result(Outcome(record.outcome), record.body, replayed=True)

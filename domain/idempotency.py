@@ -15,20 +15,34 @@ from eventsourcing.domain import Aggregate, event
 from domain.copying import CheapCopy
 from domain.ids import derived_id
 
+# Version 1 records stored the HTTP status a command used to answer; each was one of these.
+OUTCOME_OF_V1_STATUS = {
+    200: "done",
+    201: "created",
+    202: "accepted",
+    401: "credentials_refused",
+    402: "payment_declined",
+}
+
 
 class IdempotencyRecord(CheapCopy, Aggregate):
     """What one (caller, key) pair was answered."""
 
     class Recorded(Aggregate.Created):
+        class_version = 2
         scope: str
         key: str
         fingerprint: str
-        status: int
+        outcome: str  # v2: the name of the command's Outcome (commands.unit_of_work)
         body: dict[str, Any]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["outcome"] = OUTCOME_OF_V1_STATUS[state.pop("status")]
 
     @staticmethod
     def create_id(
-        scope: str, key: str, fingerprint: str, status: int, body: dict[str, Any]
+        scope: str, key: str, fingerprint: str, outcome: str, body: dict[str, Any]
     ) -> UUID:
         return IdempotencyRecord.id_for(scope, key)
 
@@ -38,8 +52,8 @@ class IdempotencyRecord(CheapCopy, Aggregate):
 
     @event(Recorded)
     def __init__(
-        self, scope: str, key: str, fingerprint: str, status: int, body: dict[str, Any]
+        self, scope: str, key: str, fingerprint: str, outcome: str, body: dict[str, Any]
     ) -> None:
         self.fingerprint = fingerprint
-        self.status = status
+        self.outcome = outcome
         self.body = body

@@ -93,7 +93,7 @@ def edit(
         who.account_id, room_id, body.changes(), scoped(idem, principal_scope(who))
     )
     resent: list[str] = []
-    if body.resend_invitations and result.status < 400 and not result.replayed:
+    if body.resend_invitations and not result.outcome.refused and not result.replayed:
         try:
             resent = podium.access.resend(who.account_id, room_id, None).body["resent"]
         except NotFoundError:

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import Depends, Request
 
-from api.consistency import read_your_writes
+from api.consistency import settle as settle_result
 from api.deps import PRINCIPAL_KEY, IdempotencyHeader, PodiumDep, principal_scope, scoped
 from api.v1.errors import V1Error
 from api.v1.fields import Params
@@ -69,17 +69,20 @@ def room_uuid(row: dict[str, Any]) -> UUID:
 
 def settle(podium: Podium, result: Result) -> Result:
     """Bring the read models the command changed up to its write, so the answer shows it
-    (``api.consistency``: the same rule as the panel's).
+    (``api.consistency.settle``: the same path as the panel's).
 
-    A command's error result (a declined payment) is raised in ClickMeeting's shape. A read
-    model that cannot show the write is logged, not raised: the write was accepted, and an error
-    would make a ClickMeeting client repeat it; the answer then says what the command knows.
+    A command's refusal (a declined payment) is raised in ClickMeeting's shape. A read model
+    that cannot show the write is logged, not put in a header as the panel does: ClickMeeting's
+    wire format has no such header, and an error would make a ClickMeeting client repeat a write
+    that was accepted; the answer then says what the command knows.
     """
-    if result.status >= 400:
+    settled = settle_result(podium, result)
+    if settled.refused:
         raise V1Error(422, str(result.body.get("detail") or result.body.get("title") or "refused"))
-    stale = read_your_writes(podium, result)
-    if stale:
+    if settled.stale:
         log.warning(
-            "answering with stale read models %s after notification %s", stale, result.position
+            "answering with stale read models %s after notification %s",
+            settled.stale,
+            result.position,
         )
     return result

@@ -19,7 +19,7 @@ from uuid import UUID
 import orjson
 
 from commands.rooms import owned_room
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.access import WrongSecretError
 from domain.admission import Admission, Seat, seat_kind
 from domain.errors import NotFoundError, RuleViolationError
@@ -65,7 +65,7 @@ def session_answer(
         "ended_at": live.ended_at.isoformat() if live and live.ended_at else None,
         "ended_how": live.ended_how if live is not None else None,
     }
-    return Result(200, body)
+    return Result(Outcome.DONE, body)
 
 
 class Live:
@@ -128,7 +128,8 @@ class Live:
                 if held is not None:
                     held.release(email, unit.now)
             return Result(
-                200, {"room_id": str(room_id), "session": session, "left": True, "seat": seat}
+                Outcome.DONE,
+                {"room_id": str(room_id), "session": session, "left": True, "seat": seat},
             )
 
         return self.runner.run(command)

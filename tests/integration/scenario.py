@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from uuid import UUID
 
+from commands.unit_of_work import Outcome
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 
@@ -14,7 +15,7 @@ def paying_account(podium: Podium, email: str, plan: str = "live-25") -> UUID:
     result = podium.accounts.sign_up("Org " + email, email, "password1", False, None)
     account_id = UUID(str(result.body["account_id"]))
     podium.billing.set_payment_method(account_id, "card", {"number": "4242424242424242"})
-    assert podium.billing.subscribe(account_id, plan, "monthly").status == 200
+    assert podium.billing.subscribe(account_id, plan, "monthly").outcome == Outcome.DONE
     return account_id
 
 

@@ -12,6 +12,7 @@ from uuid import UUID
 
 import pytest
 
+from commands.unit_of_work import Outcome
 from domain.account import Account
 from domain.ledger import Ledger
 from podium.audit import AuditReport, audit
@@ -49,7 +50,7 @@ def snapshotted_ledger(podium: Podium, email: str) -> tuple[UUID, UUID]:
     account_id = paying_account(podium, email)
     ledger_id = Ledger.id_for(account_id)
     while podium.store.load(ledger_id).version < SNAPSHOT_AT:
-        assert podium.billing.add_funds(account_id, 100).status == 200
+        assert podium.billing.add_funds(account_id, 100).outcome == Outcome.DONE
     assert podium.store.load(ledger_id).version == SNAPSHOT_AT
     return account_id, ledger_id
 

@@ -9,6 +9,7 @@ from uuid import uuid4
 import pytest
 from eventsourcing.persistence import IntegrityError
 
+from commands.unit_of_work import Outcome
 from domain.account import Account
 from domain.idempotency import IdempotencyRecord
 from domain.ledger import Ledger
@@ -48,7 +49,7 @@ def test_it_sees_what_another_process_appended(podium: Podium, other_process: Po
     account_id = paying_account(podium, "shared@example.com")
     ledger_id = Ledger.id_for(account_id)
     before = podium.store.load_many([account_id, ledger_id])
-    assert other_process.billing.add_funds(account_id, 1_234).status == 200
+    assert other_process.billing.add_funds(account_id, 1_234).outcome == Outcome.DONE
     after = podium.store.load_many([account_id, ledger_id])
     ledger, stale = after[ledger_id], before[ledger_id]
     assert isinstance(ledger, Ledger)
@@ -73,13 +74,13 @@ def test_a_change_to_a_loaded_aggregate_never_reaches_the_cache(podium: Podium) 
 
 def test_unsnapshotted_streams_come_from_their_events(podium: Podium) -> None:
     """An idempotency record is found by its id, in the same query; an unknown one is None."""
-    record = IdempotencyRecord("scope", "key-1", "fingerprint", 200, {"ok": True})
+    record = IdempotencyRecord("scope", "key-1", "fingerprint", "done", {"ok": True})
     podium.store.save(record)
     unknown = IdempotencyRecord.id_for("scope", "never-sent")
     loaded = podium.store.load_many([], unsnapshotted=[record.id, unknown])
     found = loaded[record.id]
     assert isinstance(found, IdempotencyRecord)
-    assert (found.status, found.body) == (200, {"ok": True})
+    assert (found.outcome, found.body) == ("done", {"ok": True})
     assert loaded[unknown] is None
 
 
@@ -88,7 +89,7 @@ def test_saves_racing_on_many_threads_each_land_once_or_conflict(podium: Podium)
     id; of saves of the same next version exactly one lands and the others are version
     conflicts; nothing else is appended."""
     store = podium.store
-    contested = IdempotencyRecord("race", "contested", "fp", 200, {})
+    contested = IdempotencyRecord("race", "contested", "fp", "done", {})
     store.save(contested)
     head = store.recorder.max_notification_id() or 0
 
@@ -101,7 +102,7 @@ def test_saves_racing_on_many_threads_each_land_once_or_conflict(podium: Podium)
             except IntegrityError:
                 return "conflict"
             return "won"
-        record = IdempotencyRecord("race", f"key-{n}", "fp", 200, {"n": n})
+        record = IdempotencyRecord("race", f"key-{n}", "fp", "done", {"n": n})
         return [recording.notification.id for recording in store.save(record)]
 
     with ThreadPoolExecutor(8) as pool:

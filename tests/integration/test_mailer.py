@@ -10,6 +10,7 @@ from uuid import UUID
 
 import pytest
 
+from commands.unit_of_work import Outcome
 from domain.mail import CLAIM_LEASE
 from podium.bootstrap import Podium, bootstrap
 from podium.clock import ManualClock
@@ -37,8 +38,11 @@ def test_a_password_reset_link_arrives_and_works(
     match = LINK.search(message.get_content())
     assert match is not None
     token = match.group(1)
-    assert podium.accounts.set_password(token, "new-password-2").status == 200
-    assert podium.accounts.log_in("forgetful@example.com", "new-password-2", "pdm_x1").status == 201
+    assert podium.accounts.set_password(token, "new-password-2").outcome == Outcome.DONE
+    assert (
+        podium.accounts.log_in("forgetful@example.com", "new-password-2", "pdm_x1").outcome
+        == Outcome.CREATED
+    )
     row = podium.views.outbox.to("forgetful@example.com")[0]
     assert row["status"] == "delivered"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from commands.unit_of_work import Outcome
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from podium.payments import SandboxGateway
@@ -77,7 +78,7 @@ def test_a_declined_renewal_leaves_the_account_past_due_until_funds_cover_it(
     assert account["status"] == "past_due"
     assert balance["balance"] == -3000
     podium.billing.set_payment_method(account_id, "card", {"number": "4242424242424242"})
-    assert podium.billing.add_funds(account_id, 3000).status == 200
+    assert podium.billing.add_funds(account_id, 3000).outcome == Outcome.DONE
     podium.projector.catch_up()
     settled = podium.views.accounts.account(str(account_id))
     assert settled is not None

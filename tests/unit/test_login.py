@@ -150,13 +150,13 @@ def test_revoking_an_api_key_is_idempotent() -> None:
 
 def test_idempotency_record_id_is_per_scope_and_key() -> None:
     """One record per (scope, key): the same key in another scope is another record."""
-    record = IdempotencyRecord("acct-1", "key-1", "fp", 201, {"id": "x"})
+    record = IdempotencyRecord("acct-1", "key-1", "fp", "created", {"id": "x"})
     assert record.id == IdempotencyRecord.id_for("acct-1", "key-1")
     assert IdempotencyRecord.id_for("acct-2", "key-1") != record.id
     assert IdempotencyRecord.id_for("acct-1", "key-2") != record.id
     # The separator keeps ("a", "bc") and ("ab", "c") apart.
     assert IdempotencyRecord.id_for("a", "bc") != IdempotencyRecord.id_for("ab", "c")
-    assert (record.fingerprint, record.status, record.body) == ("fp", 201, {"id": "x"})
+    assert (record.fingerprint, record.outcome, record.body) == ("fp", "created", {"id": "x"})
 
 
 def test_each_new_password_ends_the_sessions_issued_before_it() -> None:

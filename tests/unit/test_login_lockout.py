@@ -10,7 +10,7 @@ import pytest
 
 from commands.accounts import Accounts
 from commands.errors import AuthenticationError, LoginLockedError
-from commands.unit_of_work import CommandRunner
+from commands.unit_of_work import CommandRunner, Outcome
 from domain.login import LockoutPolicy, Login, Role
 from podium.clock import ManualClock
 from podium.passwords import FastTestHasher
@@ -92,7 +92,10 @@ def test_an_unknown_email_costs_one_password_check(accounts: Accounts) -> None:
     hasher = accounts.hasher
     assert isinstance(hasher, CountingHasher)
     accounts.sign_up("Acme", "ann@acme.example", "correct horse battery", False, None)
-    assert accounts.log_in("ann@acme.example", "wrong password", "key-1").status == 401
+    assert (
+        accounts.log_in("ann@acme.example", "wrong password", "key-1").outcome
+        == Outcome.CREDENTIALS_REFUSED
+    )
     assert hasher.verified == 1
     with pytest.raises(AuthenticationError, match="wrong email or password"):
         accounts.log_in("nobody@acme.example", "wrong password", "key-2")
