@@ -14,7 +14,15 @@ from pydantic import EmailStr, Field, StringConstraints
 
 from api.schemas import Body, Count, Integral, Name, WholeNumber
 from domain.errors import InvalidRequestError
-from domain.room import MAX_DURATION, MIN_DURATION, AccessType, FormField, RoomSettings, RoomType
+from domain.room import (
+    MAX_DURATION,
+    MAX_EMPTY_SESSION_GRACE,
+    MIN_DURATION,
+    AccessType,
+    FormField,
+    RoomSettings,
+    RoomType,
+)
 
 Text = Annotated[str, Field(max_length=200)]
 Url = Annotated[str, Field(max_length=2000)]
@@ -62,6 +70,9 @@ class RoomFields(Body):
     phone_gateway: bool = False
     toll_free: bool = False
     attendee_limit: Count | None = None
+    empty_session_grace_minutes: Annotated[
+        int, Field(strict=True, ge=1, le=MAX_EMPTY_SESSION_GRACE), Integral
+    ] = 30
 
 
 class RoomIn(RoomFields):

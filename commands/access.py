@@ -137,22 +137,27 @@ class Access:
                     raise NotFoundError("contact group not found")
                 invitees.extend(group.emails)
             invitees = list(dict.fromkeys(invitees))
-            if not invitees:
-                raise InvalidRequestError("name at least one attendee or group to invite")
-            if len(invitees) > MAX_INVITEES:
-                raise InvalidRequestError(f"at most {MAX_INVITEES} invitees at once")
-            for email in invitees:
-                invitation = unit.find(Invitation, Invitation.id_for(room.id, email, role))
-                if invitation is None:
-                    invitation = unit.add(
-                        Invitation(room.id, email, role, lang, template, unit.now)
-                    )
-                else:
-                    invitation.resend(unit.now)
-                self._send(unit, room, invitation)
+            self.invite_into(unit, room, invitees, role, lang, template)
             return Result(Outcome.DONE, {"status": "OK", "invited": invitees})
 
         return self.runner.run(command, idem)
+
+    def invite_into(
+        self, unit: UnitOfWork, room: Room, invitees: list[str], role: str, lang: str, template: str
+    ) -> None:
+        """Invite ``invitees`` (normalised, distinct) in ``unit``: the panel's invitations and
+        the live room's Attendee List share it, so both send the same mail."""
+        if not invitees:
+            raise InvalidRequestError("name at least one attendee or group to invite")
+        if len(invitees) > MAX_INVITEES:
+            raise InvalidRequestError(f"at most {MAX_INVITEES} invitees at once")
+        for email in invitees:
+            invitation = unit.find(Invitation, Invitation.id_for(room.id, email, role))
+            if invitation is None:
+                invitation = unit.add(Invitation(room.id, email, role, lang, template, unit.now))
+            else:
+                invitation.resend(unit.now)
+            self._send(unit, room, invitation)
 
     def resend(
         self,

@@ -19,7 +19,7 @@ from uuid import UUID
 
 import orjson
 
-from commands.live.sessions import Attendance
+from commands.live.attendance import Attendance
 from commands.rooms import account_limits, owned_room
 from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.access import (
@@ -31,7 +31,7 @@ from domain.access import (
 )
 from domain.admission import Admission, LiveSlot, Seat
 from domain.errors import InvalidRequestError, LimitExceededError, NotFoundError
-from domain.live_session import RoomSessions, current_session
+from domain.live_session import LiveSession, RoomSessions, current_session
 from domain.plans import Limits
 from domain.room import MEETING_MAX_ATTENDEES, AccessType, Room, RoomStatus, RoomType
 
@@ -141,8 +141,11 @@ class Join:
                         unit, room, email, request.password, request.token
                     ) or self._check_registration(unit, room, email, request.registration_code)
             # Read, never written by a join: the session it enters (its lobby before the start).
-            session = current_session(unit.find(RoomSessions, RoomSessions.id_for(room.id)))
+            sessions = unit.find(RoomSessions, RoomSessions.id_for(room.id))
+            session = current_session(sessions)
             admission = unit.find(Admission, Admission.id_for(room.id, session, email))
+            if role == Role.LISTENER and (admission is None or not admission.present):
+                self._check_session_lock(unit, room.id, sessions)
             if admission is None:
                 seat = self._take_seat(unit, room, session, limits, role, email)
                 admission = unit.add(
@@ -173,6 +176,15 @@ class Join:
             )
 
         return self.runner.run(command)
+
+    @staticmethod
+    def _check_session_lock(unit: UnitOfWork, room_id: UUID, sessions: RoomSessions | None) -> None:
+        """A locked session lets no listener in (decision 0016); who is in may reconnect."""
+        if sessions is None or not sessions.live:
+            return
+        live = unit.find(LiveSession, LiveSession.id_for(room_id, sessions.current))
+        if live is not None and live.locked:
+            raise AccessRefusedError("the session is locked: only presenters may enter now")
 
     def _identify(self, room: Room, request: JoinRequest) -> tuple[str, str, Role, str]:
         if request.autologin:

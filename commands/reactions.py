@@ -8,17 +8,24 @@ runner, appends nothing and answers the first run's answer.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from uuid import UUID
 
 from commands import mail
+from commands.live.sessions import end_session, session_answer
 from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.admission import LiveSlot
-from domain.live_session import RoomSessions
+from domain.errors import RuleViolationError
+from domain.live_session import LEFT_EMPTY, LiveSession, RoomSessions
 from domain.room import Room
 
 # An account never has more live slots than this (one plus its room sessions); the loop below
 # stops at the first slot never opened, long before it gets here.
 MAX_LIVE_SLOTS = 1000
+
+
+class NotDueError(RuleViolationError):
+    """A reaction asked for before its time (a grace period not over yet): nothing recorded."""
 
 
 class Reactions:
@@ -61,6 +68,28 @@ class Reactions:
                 mail.thank_you(unit, room, email)
             return Result(
                 Outcome.DONE, {"room_id": str(room_id), "session": session, "thanked": thanked}
+            )
+
+        return self.runner.run(command, idempotency)
+
+    def end_left_empty(
+        self, room_id: UUID, n: int, due: datetime, idempotency: Idempotency
+    ) -> Result:
+        """Session ``n`` was found empty once its grace period ran out at ``due``: end it
+        (``left_empty``) unless it is no longer the live one. Asked before ``due``, it refuses
+        (``NotDueError``) and records nothing, so the reaction is tried again later."""
+
+        def command(unit: UnitOfWork) -> Result:
+            if unit.now < due:
+                raise NotDueError(f"session {n} may end by itself at {due.isoformat()}")
+            room = unit.get(Room, room_id, "room")
+            sessions = unit.find(RoomSessions, RoomSessions.id_for(room_id))
+            ended = None
+            if sessions is not None and sessions.live and sessions.current == n:
+                ended = end_session(unit, room, sessions, LEFT_EMPTY, "")
+            live = ended or unit.find(LiveSession, LiveSession.id_for(room_id, n))
+            return Result(
+                Outcome.DONE, session_answer(room_id, sessions, live).body | {"ended": bool(ended)}
             )
 
         return self.runner.run(command, idempotency)

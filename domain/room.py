@@ -25,6 +25,7 @@ from domain.plans import Limits
 
 MEETING_MAX_ATTENDEES = 25
 MIN_DURATION, MAX_DURATION = 5, 24 * 60
+MAX_EMPTY_SESSION_GRACE = 24 * 60
 # How far ahead an event may be scheduled. Bounding every accepted instant keeps every value
 # derived from it (the end, reminders, the local wall time in any zone) representable, so no
 # stored event can later make a projection or a report overflow.
@@ -88,6 +89,8 @@ class RoomSettings:
     phone_gateway: bool = False
     toll_free: bool = False
     attendee_limit: int | None = None  # at most the plan's (and 25 for a meeting)
+    # A live session nobody is in any more ends by itself this long after the last one left.
+    empty_session_grace_minutes: int = 30
     extra: dict[str, bool] = field(default_factory=dict)  # display toggles (v1 settings[...])
 
     def as_state(self) -> dict[str, Any]:
@@ -142,6 +145,10 @@ def check(settings: RoomSettings, limits: Limits, now: datetime, *, is_new: bool
             raise InvalidRequestError(
                 f"duration must be between {MIN_DURATION} minutes and {MAX_DURATION // 60} hours"
             )
+    if not 1 <= settings.empty_session_grace_minutes <= MAX_EMPTY_SESSION_GRACE:
+        raise InvalidRequestError(
+            f"empty_session_grace_minutes must be between 1 and {MAX_EMPTY_SESSION_GRACE}"
+        )
     if settings.access_type == AccessType.PASSWORD and not settings.password:
         raise InvalidRequestError("password access needs a password")
     if settings.thank_you_page_url and not _URL.match(settings.thank_you_page_url):

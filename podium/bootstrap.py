@@ -16,7 +16,8 @@ from commands.billing import Billing
 from commands.contacts import Contacts
 from commands.join import Join
 from commands.live.actors import Actors
-from commands.live.sessions import Attendance, Live
+from commands.live.attendance import Attendance
+from commands.live.sessions import Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
 from commands.reactions import Reactions
@@ -160,6 +161,8 @@ def bootstrap(
     )
     room_url = room_url_for(settings.base_url)
     attendance = Attendance(settings.secret)
+    actors = Actors(attendance)
+    access = Access(runner, room_url)
     rooms_view = RoomsView(read_store)
     policy_runner = PolicyRunner(
         store.recorder,
@@ -180,10 +183,10 @@ def bootstrap(
         subaccounts=Subaccounts(runner, settings.base_url, settings.secret.encode()),
         outbox=Outbox(runner),
         rooms=Rooms(runner),
-        access=Access(runner, room_url),
+        access=access,
         join=Join(runner, settings.secret, room_url),
-        live=Live(runner, attendance),
-        actors=Actors(attendance),
+        live=Live(runner, attendance, actors, access),
+        actors=actors,
         contacts=Contacts(runner),
         read_store=read_store,
         projector=projector,

@@ -1,4 +1,5 @@
-"""What follows a live session's end (decision 0013): the live slot freed, thank-you mails.
+"""What follows a live session's end (decision 0013): the live slot freed, thank-you mails;
+and a session nobody is in any more ending by itself once the room's grace period has passed.
 
 Still to come here, with their sections of issue 8: the dial-in charges of a session
 (``Billing.charge_dial_in``, section 5), a call to action hidden when its time is up
@@ -8,14 +9,16 @@ Still to come here, with their sections of issue 8: the dial-in charges of a ses
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Notification
 
-from commands.reactions import Reactions
+from commands.reactions import NotDueError, Reactions
 from commands.store import EventStore
 from domain.admission import Admission
 from domain.live_session import LiveSession
+from domain.room import Room
 from projections.projector import Projector
 from projections.rooms.view import RoomsView
 from workers.policies import NotReadyError, Policy, caused_by
@@ -27,6 +30,9 @@ def topic(cls: type) -> str:
 
 SESSION_ENDED = topic(LiveSession.Ended)
 ADMITTED = topic(Admission.Admitted)
+LEFT = topic(Admission.Left)
+# What moves a person in or out of a session, as the admissions read model sees it.
+PRESENCE = (ADMITTED, LEFT, topic(Admission.Reentered))
 ADMISSIONS_READ_MODEL = "rooms"  # the projection that keeps the admissions rows
 
 
@@ -74,8 +80,65 @@ class ThankParticipants:
         )
 
 
+class EndEmptySessions:
+    """Someone left: if nobody is in their session once the room's grace period (default 30
+    minutes) has passed since, the session ends by itself (``left_empty``) and is thanked like
+    any other end. Each leave carries its own due time; only the last leave of an emptied
+    session finds it still empty then (whoever came back and left again set a later one)."""
+
+    name: str = "end_empty_sessions"
+    topics: tuple[str, ...] = (LEFT,)
+
+    def __init__(
+        self, store: EventStore, reactions: Reactions, projector: Projector, rooms: RoomsView
+    ) -> None:
+        self.store, self.reactions = store, reactions
+        self.projector, self.rooms = projector, rooms
+
+    def _admission(self, event: Any) -> Admission:
+        admission = self.store.load(event.originator_id)
+        assert isinstance(admission, Admission)
+        return admission
+
+    def due(self, event: Any) -> datetime | None:
+        """When the session the person left may end by itself: their leave plus the grace."""
+        room = self.store.load(self._admission(event).room_id)
+        assert isinstance(room, Room)
+        left: datetime = event.at
+        return left + timedelta(minutes=room.settings.empty_session_grace_minutes)
+
+    def react(self, event: Any, notification: Notification) -> None:
+        admission = self._admission(event)
+        due = self.due(event)
+        assert due is not None
+        # Who is in now is the admissions read model, brought up to the log's head: a join or
+        # a return after this leave keeps the session open.
+        head = self.store.recorder.max_notification_id() or notification.id
+        if ADMISSIONS_READ_MODEL in self.projector.wait_for(head, PRESENCE):
+            raise NotReadyError("the admissions read model has not reached the log's head")
+        present = [
+            row
+            for row in self.rooms.admissions(str(admission.room_id))
+            if row["session"] == admission.session and row["left_at"] is None
+        ]
+        if present:
+            return  # someone is in; their own leave will start its own grace period
+        try:
+            self.reactions.end_left_empty(
+                admission.room_id, admission.session, due, caused_by(self.name, notification)
+            )
+        except NotDueError as early:
+            # A runner that reacts before an event's due time: wait at this event (leaves come
+            # in order of their times, so the ones behind it are due later still).
+            raise NotReadyError(str(early)) from early
+
+
 def policies(
     store: EventStore, reactions: Reactions, projector: Projector, rooms: RoomsView
 ) -> list[Policy]:
     """Every write-side policy, in the order a round runs them."""
-    return [FreeLiveSlot(store, reactions), ThankParticipants(store, reactions, projector, rooms)]
+    return [
+        FreeLiveSlot(store, reactions),
+        ThankParticipants(store, reactions, projector, rooms),
+        EndEmptySessions(store, reactions, projector, rooms),
+    ]

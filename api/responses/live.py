@@ -19,6 +19,8 @@ class SessionState(Answer):
     started_at: str | None
     ended_at: str | None
     ended_how: str | None
+    locked: bool = False
+    thank_you_page_url: str | None = None
 
 
 class Left(Answer):
@@ -28,3 +30,30 @@ class Left(Answer):
     session: int
     left: bool
     seat: int | None
+
+
+class Invited(Answer):
+    """Who was sent the room's invitation from inside the room, and as what."""
+
+    room_id: str
+    invited: list[str]
+    role: str
+
+
+class Lobby(Answer):
+    """What the lobby shows while the event has not started."""
+
+    message: str
+    agenda: str
+
+
+class Place(SessionState):
+    """Where a joined person is: ``lobby`` (an attendee before the start), ``room`` (presenters
+    may enter before it), or ``ended`` (go to ``thank_you_page_url``)."""
+
+    where: str
+    role: str
+    nickname: str
+    name: str
+    starts_at: str | None
+    lobby: Lobby

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from commands.accounts import Principal
 from commands.errors import PermissionDeniedError
-from commands.live.sessions import Attendance
+from commands.live.attendance import Attendance
 from commands.rooms import owned_room
 from commands.unit_of_work import UnitOfWork
 from domain.access import Role, WrongSecretError

@@ -6,7 +6,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from uuid import UUID
 
+from commands.accounts import Principal
 from commands.join import JoinRequest
+from domain.login import Role
 from domain.room import AccessType, RoomSettings
 from podium.bootstrap import Podium, bootstrap
 
@@ -14,10 +16,14 @@ from podium.bootstrap import Podium, bootstrap
 def room(podium: Podium, **settings: object) -> tuple[UUID, UUID]:
     account = podium.accounts.sign_up("Org", "org@example.com", "password1", False, None)
     account_id = UUID(str(account.body["account_id"]))
+    HOSTS[account_id] = Principal(UUID(str(account.body["login_id"])), account_id, Role.OWNER)
     result = podium.rooms.schedule(
         account_id, RoomSettings(name="Storm", permanent=True).changed(**settings)
     )
     return account_id, UUID(str(result.body["room_id"]))
+
+
+HOSTS: dict[UUID, Principal] = {}  # each room's host, as an API key would name them
 
 
 def attempt(podium: Podium, room_id: UUID, request: JoinRequest) -> str:
@@ -68,9 +74,9 @@ def storm(podium: Podium, room_id: UUID, prefix: str, people: int) -> list[str]:
 def test_each_session_of_a_permanent_room_fills_exactly_to_capacity(podium: Podium) -> None:
     """Two join storms, one per session: each session seats exactly its ten, 1 to 10."""
     account_id, room_id = room(podium, attendee_limit=10)
-    podium.live.start(account_id, room_id, "host")
+    podium.live.start(HOSTS[account_id], room_id)
     first = storm(podium, room_id, "a", 30)
-    podium.live.end(account_id, room_id)
+    podium.live.end(HOSTS[account_id], room_id)
     second = storm(podium, room_id, "b", 30)
     for outcomes in (first, second):
         assert sorted(int(o) for o in outcomes if o.isdigit()) == list(range(1, 11))
@@ -110,7 +116,7 @@ def test_leaves_racing_joins_never_seat_more_than_capacity(podium: Podium) -> No
 def test_sessions_and_seats_survive_a_restart(podium: Podium) -> None:
     """Started again on the same store, Podium knows the session and who holds which seat."""
     account_id, room_id = room(podium, attendee_limit=2)
-    podium.live.start(account_id, room_id, "host")
+    podium.live.start(HOSTS[account_id], room_id)
     ann = podium.join.admit(room_id, JoinRequest("Ann", "ann@example.com")).body
     podium.join.admit(room_id, JoinRequest("Bob", "bob@example.com"))
     podium.live.leave(room_id, ann["credential"])
@@ -124,7 +130,7 @@ def test_sessions_and_seats_survive_a_restart(podium: Podium) -> None:
         assert "the event is full" in outcome
         again.projector.catch_up()
         assert again.views.live_sessions.sessions(str(room_id)) == shown
-        ended = again.live.end(account_id, room_id).body
+        ended = again.live.end(HOSTS[account_id], room_id).body
         assert (ended["session"], ended["live"]) == (1, False)
     finally:
         again.close()
