@@ -17,6 +17,7 @@ from commands.contacts import Contacts
 from commands.join import Join
 from commands.live.actors import Actors
 from commands.live.attendance import Attendance
+from commands.live.audio import AudioControl
 from commands.live.sessions import Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
@@ -45,6 +46,7 @@ from projections.live_sessions.view import LiveSessionsView
 from projections.outbox.projection import OutboxProjection
 from projections.outbox.view import OutboxView
 from projections.projector import Projector
+from projections.rooms.headcount import Headcount
 from projections.rooms.projection import RoomsProjection
 from projections.rooms.view import RoomsView
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
@@ -83,6 +85,7 @@ class Podium:
     access: Access
     join: Join
     live: Live
+    audio: AudioControl
     actors: Actors
     contacts: Contacts
     read_store: ReadStore
@@ -187,6 +190,11 @@ def bootstrap(
         join=Join(runner, settings.secret, room_url),
         live=Live(runner, attendance, actors, access),
         actors=actors,
+        audio=AudioControl(
+            runner,
+            actors,
+            Headcount(projector, rooms_view, lambda: store.recorder.max_notification_id() or 0),
+        ),
         contacts=Contacts(runner),
         read_store=read_store,
         projector=projector,

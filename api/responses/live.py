@@ -57,3 +57,21 @@ class Place(SessionState):
     name: str
     starts_at: str | None
     lobby: Lobby
+
+
+class MyAudio(Answer):
+    muted: bool
+    may_speak: bool
+    hears: bool
+
+
+class AudioState(Answer):
+    """A session's audio as the caller is in it; ``voice`` (who speaks in Q&A) for presenters."""
+
+    room_id: str
+    session: int
+    mode: str
+    meeting: bool
+    recorded: bool
+    has_voice: bool
+    me: MyAudio
