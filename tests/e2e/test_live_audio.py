@@ -14,7 +14,7 @@ from httpx import Response
 from api.routes.live import ACTIONS
 from commands.errors import PermissionDeniedError
 from podium.bootstrap import Podium
-from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
+from tests.e2e.helpers import Caller, Json, expect, head, paying_owner, problem, trial_owner
 from tests.e2e.test_live_sessions import leave
 from tests.e2e.test_session_lifecycle import act, attendance, enter, lobby_room
 
@@ -129,6 +129,17 @@ def test_discussion_is_refused_over_the_trials_five_attendees_and_turns_the_room
     assert expect(audio(client, room, people[1]), 200)["me"]["may_speak"] is True
     assert expect(audio(client, room, first, "mode", mode="qa"), 200)["meeting"] is True
     assert expect(audio(client, room, first, "mode", mode="listen_only"), 200)["meeting"] is False
+
+
+def test_discussion_is_refused_over_25_attendees_on_a_paid_plan(client: TestClient) -> None:
+    """On a 50-attendee plan, 26 attendees in the session make discussion a 409; 25 do not."""
+    owner = paying_owner(client, "owner@example.com", "live-50")
+    room, first, _ = running(client, owner)
+    people = [enter(client, room, f"p{n}@example.com") for n in range(26)]
+    refused = problem(audio(client, room, first, "mode", mode="discussion"), 409)["detail"]
+    assert "up to 25 attendees; 26 are in the session" in refused
+    leave(client, room, people[-1])
+    assert expect(audio(client, room, first, "mode", mode="discussion"), 200)["meeting"] is True
 
 
 def test_in_presenters_only_participants_hear_nothing_and_nothing_is_recorded(

@@ -13,7 +13,7 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from domain.admission import Admission, LiveSlot, Seat
-from domain.errors import InvalidRequestError
+from domain.errors import InvalidRequestError, RuleViolationError
 from domain.live_session import LiveSession, RoomSessions, current_session
 from tests.unit.factories import START, load, sqlite_store
 
@@ -99,3 +99,42 @@ def test_a_live_slot_is_given_back_only_by_the_room_holding_it() -> None:
     assert not slot.holds(room, START)
     assert slot.free(room, START + timedelta(minutes=31)) is False
     assert len(slot.collect_events()) == 3  # opened, taken, freed
+
+
+def test_a_session_end_stored_before_the_thank_you_page_loads_with_none(tmp_path: Path) -> None:
+    """A v1 LiveSession.Ended (no ``by``, no thank-you page) loads as ended, with neither."""
+    path = tmp_path / "e.db"
+    store = sqlite_store(path)
+    live = LiveSession(uuid4(), 1, "host@example.com", START)
+    live.end("ended_for_all", START, "host@example.com", "https://example.com/thanks")
+    store.save(live)
+    store.close()
+    with closing(sqlite3.connect(path)) as conn, conn:
+        rowid, state = conn.execute(
+            "SELECT rowid, state FROM stored_events WHERE topic = ?",
+            (get_topic(LiveSession.Ended),),
+        ).fetchone()
+        old = orjson.loads(state)
+        for added in ("by", "thank_you_page_url", "class_version"):
+            old.pop(added, None)
+        conn.execute(
+            "UPDATE stored_events SET state = ? WHERE rowid = ?", (orjson.dumps(old), rowid)
+        )
+    store = sqlite_store(path)
+    loaded = load(store, LiveSession, live.id)
+    assert (loaded.live, loaded.ended_how, loaded.thank_you_page_url) == (
+        False,
+        "ended_for_all",
+        None,
+    )
+    store.close()
+
+
+def test_a_session_locks_only_while_live_and_a_repeat_changes_nothing() -> None:
+    """Locking twice is one event; an ended session cannot be locked."""
+    live = LiveSession(uuid4(), 1, "host@example.com", START)
+    assert live.set_locked(True, "host@example.com", START) is True
+    assert live.set_locked(True, "host@example.com", START) is False
+    live.end("ended_for_all", START)
+    with pytest.raises(RuleViolationError, match="ended"):
+        live.set_locked(False, "host@example.com", START)
