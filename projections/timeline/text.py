@@ -28,7 +28,7 @@ SHOWN = frozenset(
      "last_name", "role", "lang", "template", "nickname", "seat", "via", "until", "login_id",
      "sequence", "amount", "currency", "balance_after", "description", "reference",
      "parent_id", "page_name", "user_name", "package_size", "expires", "handle", "slug", "n",
-     "emails", "locked_until", "session", "how", "outcome"}
+     "emails", "locked_until", "session", "how", "outcome", "thank_you_page_url"}
 )  # fmt: skip
 # Never shown, each for a reason:
 LEFT_OUT = frozenset(
@@ -39,7 +39,7 @@ LEFT_OUT = frozenset(
         "keep_since",  # a lockout's window start: how the login's state is rebuilt
         # mail is never in the timeline (its owner reads it at /mail, without bodies)
         "to", "subject", "purpose", "error", "retry_at",
-        "by",  # a mail claim's deliverer; who started a live session (a login id)
+        "by",  # a mail claim's deliverer; who started, locked or ended a live session
         # credentials and what could be turned back into one
         "token",  # a payment token, a per-invitee token, an access token: each lets someone in
         "password_hash", "digest", "secrets", "hash", "previous_hash",
