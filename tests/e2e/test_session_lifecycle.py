@@ -11,7 +11,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from podium.bootstrap import Podium
+from podium.bootstrap import Podium, bootstrap
 from podium.clock import ManualClock
 from podium.mail import SmtpTransport
 from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
@@ -284,3 +284,24 @@ def test_a_grace_period_outside_one_minute_to_a_day_is_refused(client: TestClien
         body = {"name": "R", "permanent": True, "empty_session_grace_minutes": bad}
         detail = str(problem(client.post("/rooms", json=body, headers=owner.headers), 422))
         assert "empty_session_grace_minutes" in detail
+
+
+def test_an_empty_sessions_grace_period_outlives_a_restart(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """The leave is held by one process; another, started later, ends the session when due."""
+    owner = trial_owner(client, "owner@example.com")
+    room = lobby_room(client, owner)
+    speaker = enter(client, room, "speaker@example.com", "presenter")
+    expect(act(client, room, speaker, "start"), 200)
+    leave(client, room, speaker)
+    podium.policies.catch_up()  # held until 30 minutes after the leave
+    again = bootstrap(podium.settings, clock=clock, gateway=podium.gateway)
+    try:
+        clock.advance(timedelta(minutes=30))
+        again.policies.catch_up()
+        again.projector.catch_up()
+        [ended] = again.views.live_sessions.sessions(room["room_id"])
+        assert ended["ended_how"] == "left_empty"
+    finally:
+        again.close()
