@@ -17,7 +17,7 @@ from uuid import UUID
 from commands.errors import ConflictError, PermissionDeniedError
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.rooms import account_limits
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.access import Role
 from domain.admission import Admission
 from domain.errors import (
@@ -79,7 +79,7 @@ def audio_answer(audio: Audio | None, actor: Actor, **more: Any) -> Result:
     }
     if presents:
         body["voice"] = audio.voice if audio is not None else None
-    return Result(200, body | more)
+    return Result(Outcome.DONE, body | more)
 
 
 class AudioControl:
