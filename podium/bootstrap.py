@@ -18,6 +18,7 @@ from commands.join import Join
 from commands.live.actors import Actors
 from commands.live.attendance import Attendance
 from commands.live.audio import AudioControl
+from commands.live.chat import Chats
 from commands.live.sessions import Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
@@ -41,6 +42,8 @@ from projections.billing_history.projection import BillingHistoryProjection
 from projections.billing_history.view import BillingHistoryView
 from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
+from projections.live_chat.projection import LiveChatProjection
+from projections.live_chat.view import LiveChatView
 from projections.live_sessions.projection import LiveSessionsProjection
 from projections.live_sessions.view import LiveSessionsView
 from projections.outbox.projection import OutboxProjection
@@ -67,6 +70,7 @@ class Views:
     live_sessions: LiveSessionsView
     contacts: ContactsView
     timeline: TimelineView
+    live_chat: LiveChatView
 
 
 @dataclass
@@ -95,6 +99,7 @@ class Podium:
     gateway: PaymentGateway
     hasher: PasswordHasher
     rate_limiter: RateLimiter
+    chat: Chats
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -160,6 +165,7 @@ def bootstrap(
             LiveSessionsProjection(),
             ContactsProjection(),
             TimelineProjection(),
+            LiveChatProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -207,8 +213,10 @@ def bootstrap(
             live_sessions=LiveSessionsView(read_store),
             contacts=ContactsView(read_store),
             timeline=TimelineView(read_store),
+            live_chat=LiveChatView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
         rate_limiter=build_rate_limiter(settings),
+        chat=Chats(runner, actors),
     )

@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # Only refused joins count (a wrong password or token): a join storm of right ones is fine.
     limit_join_refusals_per_address: str = "10/minute;60/hour"
     limit_join_refusals_per_room: str = "100/minute"
+    # Chat messages from one participant of a live session (issue 8, section 8).
+    limit_chat_per_participant: str = "5/second"
     # Wrong passwords that lock a login, within how many minutes, and for how long.
     lockout_failures: int = Field(default=10, ge=1)
     lockout_window_minutes: int = Field(default=15, ge=1)
@@ -81,6 +83,7 @@ class Settings(BaseSettings):
         "limit_registration_per_address",
         "limit_join_refusals_per_address",
         "limit_join_refusals_per_room",
+        "limit_chat_per_participant",
     )
     @classmethod
     def _parse_limit(cls, value: str) -> str:

@@ -50,6 +50,7 @@ def limits_from(settings: Settings) -> dict[str, str]:
         "registration per address": settings.limit_registration_per_address,
         "join refusals per address": settings.limit_join_refusals_per_address,
         "join refusals per room": settings.limit_join_refusals_per_room,
+        "chat per participant": settings.limit_chat_per_participant,
     }
 
 

@@ -1,0 +1,35 @@
+"""Answers of the live room's engagement: chat, questions, hands, calls to action (issue 8)."""
+
+from __future__ import annotations
+
+from api.responses.base import Answer
+
+
+class ChatMessageOut(Answer):
+    """One chat message; ``to`` is ``all`` or ``presenters`` (a private message)."""
+
+    message_id: str
+    session: int
+    nickname: str
+    role: str
+    to: str
+    text: str
+    sent_at: str
+    deleted: bool
+
+
+class ChatHistory(Answer):
+    """A session's chat in the order sent, and whether participants may write in it."""
+
+    room_id: str
+    session: int
+    enabled: bool
+    messages: list[ChatMessageOut]
+
+
+class ChatState(Answer):
+    """Whether participants may write in the session's chat (presenters always may)."""
+
+    room_id: str
+    session: int
+    enabled: bool

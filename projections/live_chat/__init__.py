@@ -1,0 +1,1 @@
+"""Each live session's chat: its history (deletions kept, marked) and whether it is on."""
