@@ -19,6 +19,7 @@ from commands.live.actors import Actors
 from commands.live.attendance import Attendance
 from commands.live.audio import AudioControl
 from commands.live.chat import Chats
+from commands.live.questions import Questions
 from commands.live.sessions import Live
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
@@ -44,6 +45,8 @@ from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
 from projections.live_chat.projection import LiveChatProjection
 from projections.live_chat.view import LiveChatView
+from projections.live_questions.projection import LiveQuestionsProjection
+from projections.live_questions.view import LiveQuestionsView
 from projections.live_sessions.projection import LiveSessionsProjection
 from projections.live_sessions.view import LiveSessionsView
 from projections.outbox.projection import OutboxProjection
@@ -71,6 +74,7 @@ class Views:
     contacts: ContactsView
     timeline: TimelineView
     live_chat: LiveChatView
+    live_questions: LiveQuestionsView
 
 
 @dataclass
@@ -100,6 +104,7 @@ class Podium:
     hasher: PasswordHasher
     rate_limiter: RateLimiter
     chat: Chats
+    questions: Questions
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -166,6 +171,7 @@ def bootstrap(
             ContactsProjection(),
             TimelineProjection(),
             LiveChatProjection(),
+            LiveQuestionsProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -214,9 +220,11 @@ def bootstrap(
             contacts=ContactsView(read_store),
             timeline=TimelineView(read_store),
             live_chat=LiveChatView(read_store),
+            live_questions=LiveQuestionsView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
         rate_limiter=build_rate_limiter(settings),
         chat=Chats(runner, actors),
+        questions=Questions(runner, actors),
     )

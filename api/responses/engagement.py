@@ -33,3 +33,23 @@ class ChatState(Answer):
     room_id: str
     session: int
     enabled: bool
+
+
+class QuestionOut(Answer):
+    """One Q&A question: ``open``, ``answered`` (with its ``answer``) or ``dismissed``."""
+
+    question_id: str
+    session: int
+    nickname: str
+    text: str
+    asked_at: str
+    status: str
+    answer: str | None
+
+
+class QuestionList(Answer):
+    """A session's questions in the order asked."""
+
+    room_id: str
+    session: int
+    questions: list[QuestionOut]

@@ -11,6 +11,7 @@ from typing import Any
 from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
+from commands.live.readers import reading_actor
 from commands.unit_of_work import CommandRunner, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.chat import Chat, ChatMessage, check_may_write
@@ -94,5 +95,4 @@ class Chats:
 
     def reader(self, caller: Caller, room_id: UUID) -> Actor:
         """Who reads the room's chat (for the history): resolved, nothing written."""
-        unit = UnitOfWork(self.runner.store, self.runner.clock.now(), "read")
-        return self.actors.resolve(unit, room_id, caller)
+        return reading_actor(self.runner, self.actors, caller, room_id)

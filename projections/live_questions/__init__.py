@@ -1,0 +1,1 @@
+"""Each live session's question list: asked, answered, dismissed."""
