@@ -19,6 +19,7 @@ from commands.live.actors import Actors
 from commands.live.attendance import Attendance
 from commands.live.audio import AudioControl
 from commands.live.chat import Chats
+from commands.live.hands import Hands
 from commands.live.questions import Questions
 from commands.live.sessions import Live
 from commands.outbox import Outbox
@@ -45,6 +46,8 @@ from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
 from projections.live_chat.projection import LiveChatProjection
 from projections.live_chat.view import LiveChatView
+from projections.live_hands.projection import LiveHandsProjection
+from projections.live_hands.view import LiveHandsView
 from projections.live_questions.projection import LiveQuestionsProjection
 from projections.live_questions.view import LiveQuestionsView
 from projections.live_sessions.projection import LiveSessionsProjection
@@ -75,6 +78,7 @@ class Views:
     timeline: TimelineView
     live_chat: LiveChatView
     live_questions: LiveQuestionsView
+    live_hands: LiveHandsView
 
 
 @dataclass
@@ -105,6 +109,7 @@ class Podium:
     rate_limiter: RateLimiter
     chat: Chats
     questions: Questions
+    hands: Hands
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -172,6 +177,7 @@ def bootstrap(
             TimelineProjection(),
             LiveChatProjection(),
             LiveQuestionsProjection(),
+            LiveHandsProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -221,10 +227,12 @@ def bootstrap(
             timeline=TimelineView(read_store),
             live_chat=LiveChatView(read_store),
             live_questions=LiveQuestionsView(read_store),
+            live_hands=LiveHandsView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
         rate_limiter=build_rate_limiter(settings),
         chat=Chats(runner, actors),
         questions=Questions(runner, actors),
+        hands=Hands(runner, actors),
     )

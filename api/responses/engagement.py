@@ -53,3 +53,30 @@ class QuestionList(Answer):
     room_id: str
     session: int
     questions: list[QuestionOut]
+
+
+class HandOut(Answer):
+    """A person's hand in the session, up or down."""
+
+    room_id: str
+    session: int
+    hand_id: str
+    nickname: str
+    raised: bool
+
+
+class QueuedHand(Answer):
+    """A raised hand and its place in the queue (1: first)."""
+
+    place: int
+    hand_id: str
+    nickname: str
+    raised_at: str
+
+
+class HandQueue(Answer):
+    """The session's raised hands, first raised first."""
+
+    room_id: str
+    session: int
+    hands: list[QueuedHand]

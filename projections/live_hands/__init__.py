@@ -1,0 +1,1 @@
+"""Each live session's raised hands, in queue order."""
