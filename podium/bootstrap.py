@@ -19,6 +19,7 @@ from commands.live.actors import Actors
 from commands.live.attendance import Attendance
 from commands.live.audio import AudioControl
 from commands.live.chat import Chats
+from commands.live.cta import CallsToAction
 from commands.live.hands import Hands
 from commands.live.questions import Questions
 from commands.live.sessions import Live
@@ -46,6 +47,8 @@ from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
 from projections.live_chat.projection import LiveChatProjection
 from projections.live_chat.view import LiveChatView
+from projections.live_cta.projection import LiveCtaProjection
+from projections.live_cta.view import LiveCtaView
 from projections.live_hands.projection import LiveHandsProjection
 from projections.live_hands.view import LiveHandsView
 from projections.live_questions.projection import LiveQuestionsProjection
@@ -79,6 +82,7 @@ class Views:
     live_chat: LiveChatView
     live_questions: LiveQuestionsView
     live_hands: LiveHandsView
+    live_cta: LiveCtaView
 
 
 @dataclass
@@ -110,6 +114,7 @@ class Podium:
     chat: Chats
     questions: Questions
     hands: Hands
+    ctas: CallsToAction
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -178,6 +183,7 @@ def bootstrap(
             LiveChatProjection(),
             LiveQuestionsProjection(),
             LiveHandsProjection(),
+            LiveCtaProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -228,6 +234,7 @@ def bootstrap(
             live_chat=LiveChatView(read_store),
             live_questions=LiveQuestionsView(read_store),
             live_hands=LiveHandsView(read_store),
+            live_cta=LiveCtaView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
@@ -235,4 +242,5 @@ def bootstrap(
         chat=Chats(runner, actors),
         questions=Questions(runner, actors),
         hands=Hands(runner, actors),
+        ctas=CallsToAction(runner, actors),
     )

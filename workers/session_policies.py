@@ -14,6 +14,7 @@ from typing import Any
 
 from eventsourcing.persistence import Notification
 
+from commands.live.cta import CtaExpiry
 from commands.reactions import NotDueError, Reactions
 from commands.store import EventStore
 from domain.admission import Admission
@@ -21,6 +22,7 @@ from domain.live_session import LiveSession
 from domain.room import Room
 from projections.projector import Projector
 from projections.rooms.view import RoomsView
+from workers.cta_policies import HideCallToAction
 from workers.policies import NotReadyError, Policy, caused_by
 
 
@@ -141,4 +143,5 @@ def policies(
         FreeLiveSlot(store, reactions),
         ThankParticipants(store, reactions, projector, rooms),
         EndEmptySessions(store, reactions, projector, rooms),
+        HideCallToAction(CtaExpiry(reactions.runner)),
     ]

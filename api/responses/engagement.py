@@ -80,3 +80,48 @@ class HandQueue(Answer):
     room_id: str
     session: int
     hands: list[QueuedHand]
+
+
+class CallToActionOut(Answer):
+    """A call to action: what it says, where its button leads, and until when it shows."""
+
+    cta_id: str
+    session: int
+    description: str
+    button_text: str
+    url: str
+    minutes: int
+    displayed_at: str
+    hides_at: str
+
+
+class ShownCallToAction(Answer):
+    """The call to action the session shows now (null: none)."""
+
+    room_id: str
+    session: int
+    shown: CallToActionOut | None
+
+
+class CallToActionStats(CallToActionOut):
+    """A call to action with how it ended and its clicks: ``attendees`` counts each person
+    once, ``clicks`` every click."""
+
+    hidden_how: str | None
+    hidden_at: str | None
+    attendees: int
+    clicks: int
+
+
+class CallsToActionList(Answer):
+    room_id: str
+    session: int
+    calls_to_action: list[CallToActionStats]
+
+
+class Clicked(Answer):
+    """A click counted; ``url`` is where the button leads."""
+
+    cta_id: str
+    url: str
+    your_clicks: int
