@@ -20,7 +20,7 @@ from api.deps import PodiumDep, respond
 from api.responses.engagement import ChatHistory, ChatMessageOut, ChatState
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
-from api.schemas import Body
+from api.schemas import Body, Position
 from api.throttle import RateLimitedError
 from commands.accounts import Principal
 from commands.errors import PermissionDeniedError
@@ -122,7 +122,7 @@ def history(
     room_id: UUID,
     caller: RoomCaller,
     podium: PodiumDep,
-    session: Annotated[int | None, Query(ge=1, description="presenters: another session")] = None,
+    session: Annotated[Position | None, Query(description="presenters: another session")] = None,
 ) -> dict[str, Any]:
     """The session's chat in the order sent. Presenters see every message (private ones and
     deleted ones, marked) of any session; a participant sees their own session's messages to

@@ -18,7 +18,7 @@ from api.deps import PodiumDep, respond
 from api.responses.engagement import QuestionList, QuestionOut
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
-from api.schemas import Body
+from api.schemas import Body, Position
 from commands.errors import PermissionDeniedError
 from commands.live.actors import Caller
 from commands.unit_of_work import Result
@@ -106,7 +106,7 @@ def question_list(
     room_id: UUID,
     caller: RoomCaller,
     podium: PodiumDep,
-    session: Annotated[int | None, Query(ge=1, description="presenters: another session")] = None,
+    session: Annotated[Position | None, Query(description="presenters: another session")] = None,
 ) -> dict[str, Any]:
     """The session's questions in the order asked: every one for presenters (with who asked),
     the open and answered ones for attendees."""
