@@ -12,7 +12,7 @@ from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.readers import reading_actor
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.chat import Chat, ChatMessage, check_may_write
 
@@ -47,7 +47,14 @@ class Chats:
         self.runner = runner
         self.actors = actors
 
-    def send(self, caller: Caller, room_id: UUID, text: str, to: str = "all") -> Result:
+    def send(
+        self,
+        caller: Caller,
+        room_id: UUID,
+        text: str,
+        to: str = "all",
+        idempotency: Idempotency | None = None,
+    ) -> Result:
         """Send ``text`` to everyone, or privately to the presenters (``to="presenters"``);
         participants only while chat is on."""
 
@@ -59,7 +66,7 @@ class Chats:
             message = ChatMessage.send(room_id, actor.session, sender, to, text, unit.now)
             return Result(201, message_body(unit.add(message)))
 
-        return self.runner.run(command)
+        return self.runner.run(command, idempotency)
 
     def delete(self, caller: Caller, room_id: UUID, message_id: UUID) -> Result:
         """A presenter deletes a message of the room for everyone (again: nothing changes)."""

@@ -64,6 +64,7 @@ class CallsToAction:
         room_id: UUID,
         content: tuple[str, str, str],
         minutes: int,
+        idempotency: Idempotency | None = None,
     ) -> Result:
         """Display a call to action of ``content`` (description, button text, URL) for all,
         for ``minutes``; one shown already is hidden (replaced)."""
@@ -80,7 +81,7 @@ class CallsToAction:
             board.show(unit.add(cta).id)
             return Result(201, cta_body(cta))
 
-        return self.runner.run(command)
+        return self.runner.run(command, idempotency)
 
     def hide(self, caller: Caller, room_id: UUID, cta_id: UUID | None = None) -> Result:
         """Hide for all the call to action ``cta_id`` (default: the one shown now)."""
@@ -108,7 +109,7 @@ class CallsToAction:
 
         def command(unit: UnitOfWork) -> Result:
             actor = self.actors.resolve(unit, room_id, caller)
-            cta = check_clickable(unit.find(CallToAction, cta_id), room_id)
+            cta = check_clickable(unit.find(CallToAction, cta_id), room_id, actor.session)
             click = unit.find(CtaClick, CtaClick.id_for(cta.id, actor.email))
             if click is None:
                 click = unit.add(CtaClick(room_id, cta.session, cta.id, actor.email, unit.now))

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.readers import reading_actor
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.questions import Question
 
@@ -36,7 +36,9 @@ class Questions:
         self.runner = runner
         self.actors = actors
 
-    def ask(self, caller: Caller, room_id: UUID, text: str) -> Result:
+    def ask(
+        self, caller: Caller, room_id: UUID, text: str, idempotency: Idempotency | None = None
+    ) -> Result:
         """Ask the presenters a question in the running session."""
 
         def command(unit: UnitOfWork) -> Result:
@@ -47,7 +49,7 @@ class Questions:
             )
             return Result(201, question_body(unit.add(question)))
 
-        return self.runner.run(command)
+        return self.runner.run(command, idempotency)
 
     def answer(self, caller: Caller, room_id: UUID, question_id: UUID, text: str) -> Result:
         """A presenter answers an open question with ``text``."""

@@ -222,9 +222,9 @@ class CtaClick(CheapCopy, Aggregate):
         self.clicks += 1
 
 
-def check_clickable(cta: CallToAction | None, room_id: UUID) -> CallToAction:
-    """The call to action clicked, which must be shown in this room now."""
-    if cta is None or cta.room_id != room_id:
+def check_clickable(cta: CallToAction | None, room_id: UUID, session: int) -> CallToAction:
+    """The call to action clicked, which must be shown in this session of the room now."""
+    if cta is None or cta.room_id != room_id or cta.session != session:
         raise NotFoundError("no such call to action in this room")
     if not cta.shown:
         raise RuleViolationError("this call to action is not shown any more")

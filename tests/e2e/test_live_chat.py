@@ -60,6 +60,26 @@ def test_messages_to_all_reach_everyone_in_the_order_sent(client: TestClient) ->
     assert [m["email"] for m in hosted["messages"]] == ["ann@example.com", "pat@example.com"]
 
 
+def test_a_retry_under_the_same_idempotency_key_sends_nothing_twice(
+    client: TestClient, podium: Podium
+) -> None:
+    """A send retried with its Idempotency-Key answers the first message and appends nothing;
+    another participant's same key is their own."""
+    live = live_room(client)
+    ann, bob = listener(client, live, "ann@example.com"), listener(client, live, "bob@example.com")
+    path, body = f"{live.path}/chat/messages", {"text": "once"}
+    keyed = ann.headers | {"Idempotency-Key": "k1"}
+    first = expect(client.post(path, json=body, headers=keyed), 201)
+    before = head(podium)
+    again = client.post(path, json=body, headers=keyed)
+    assert expect(again, 201)["message_id"] == first["message_id"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert head(podium) == before
+    theirs = client.post(path, json=body, headers=bob.headers | {"Idempotency-Key": "k1"})
+    assert expect(theirs, 201)["message_id"] != first["message_id"]
+    assert texts(history(client, live, ann)) == ["once", "once"]
+
+
 def test_a_private_message_reaches_the_presenters_only(client: TestClient) -> None:
     """A message to the presenters is seen by them and by its sender, not by other listeners."""
     live = live_room(client)

@@ -13,6 +13,7 @@ from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from tests.e2e.helpers import Caller, Json, expect, head, problem
 from tests.e2e.live_room import LiveRoom, Person, listener, live_room, presenter
+from tests.e2e.test_live_sessions import end, start
 
 OFFER = {
     "description": "Get 20% off the Pro plan today, only for attendees!!",
@@ -183,6 +184,20 @@ def test_clicks_are_counted_once_per_attendee_and_in_all(client: TestClient) -> 
     assert "clicks" in problem(refused, 403)["detail"]
     unknown = {"cta_id": "00000000-0000-4000-8000-000000000000"}
     problem(click(client, live, ann, unknown), 404)
+
+
+def test_a_call_to_action_of_an_ended_session_is_not_clicked_from_the_next(
+    client: TestClient,
+) -> None:
+    """Session 1 ends with its call to action still on screen: session 2 shows none, and a
+    click on session 1's from session 2 is a 404."""
+    live = live_room(client)
+    cta = expect(display(client, live, live.owner), 201)
+    end(client, live.owner, live.room)
+    start(client, live.owner, live.room)
+    cy = listener(client, live, "cy@example.com")
+    assert shown(client, live, cy) is None
+    problem(click(client, live, cy, cta), 404)
 
 
 def test_no_call_to_action_before_the_start(client: TestClient, podium: Podium) -> None:

@@ -16,16 +16,16 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.contract import problems
-from api.deps import PodiumDep, respond
+from api.deps import IdempotencyHeader, PodiumDep, respond
 from api.responses.engagement import ChatHistory, ChatMessageOut, ChatState
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
+from api.routes.live.keys import caller_key, room_idempotency
 from api.schemas import Body, Position
 from api.throttle import RateLimitedError
-from commands.accounts import Principal
 from commands.errors import PermissionDeniedError
 from commands.live.actors import Caller
-from commands.unit_of_work import Result
+from commands.unit_of_work import Idempotency, Result
 from domain.live.chat import MAX_MESSAGE
 from podium.bootstrap import Podium
 
@@ -50,21 +50,20 @@ class ChatSwitchIn(Body):
     enabled: bool
 
 
-def _sender(room_id: UUID, caller: Caller) -> str:
-    # A credential names one person in one session; a key names one login.
-    if isinstance(caller, Principal):
-        return f"{room_id}:login:{caller.login_id}"
-    return f"{room_id}:{caller}"
-
-
-def send(podium: Podium, caller: Caller, room_id: UUID, body: ChatIn) -> Result:
+def send(
+    podium: Podium,
+    caller: Caller,
+    room_id: UUID,
+    body: ChatIn,
+    idempotency: Idempotency | None = None,
+) -> Result:
     """Send a message, unless its sender has sent five in the last second (429)."""
-    wait = podium.rate_limiter.hit(LIMIT, _sender(room_id, caller))
+    wait = podium.rate_limiter.hit(LIMIT, caller_key(room_id, caller))
     if wait is not None:
         raise RateLimitedError(
             f"too many chat messages: at most 5 a second; try again in {wait} seconds", wait
         )
-    return podium.chat.send(caller, room_id, body.text, body.to)
+    return podium.chat.send(caller, room_id, body.text, body.to, idempotency)
 
 
 def delete(podium: Podium, caller: Caller, room_id: UUID, body: ChatDeleteIn) -> Result:
@@ -89,12 +88,14 @@ ACTIONS = {
     responses=problems(403, 404, 409, 422, 429),
 )
 def send_message(
-    room_id: UUID, body: ChatIn, caller: RoomCaller, podium: PodiumDep
+    room_id: UUID, body: ChatIn, caller: RoomCaller, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Write in the session's chat: to everyone, or privately to the presenters
     (`"to": "presenters"`). Participants may write while the chat is on; at most 5 messages a
     second each and 2,000 characters a message."""
-    return respond(podium, send(podium, caller, room_id, body))
+    return respond(
+        podium, send(podium, caller, room_id, body, room_idempotency(idem, room_id, caller))
+    )
 
 
 @router.delete(

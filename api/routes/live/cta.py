@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.contract import problems
-from api.deps import PodiumDep, respond
+from api.deps import IdempotencyHeader, PodiumDep, respond
 from api.responses.engagement import (
     CallsToActionList,
     CallToActionOut,
@@ -24,9 +24,10 @@ from api.responses.engagement import (
 )
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
+from api.routes.live.keys import room_idempotency
 from api.schemas import Body, Integral
 from commands.live.actors import Caller, require_presenter
-from commands.unit_of_work import Result
+from commands.unit_of_work import Idempotency, Result
 from domain.live.cta import MAX_BUTTON, MAX_DESCRIPTION, MAX_MINUTES, MAX_URL, MIN_MINUTES
 from podium.bootstrap import Podium
 
@@ -53,9 +54,15 @@ class CtaClickIn(Body):
     cta_id: UUID
 
 
-def display(podium: Podium, caller: Caller, room_id: UUID, body: CtaIn) -> Result:
+def display(
+    podium: Podium,
+    caller: Caller,
+    room_id: UUID,
+    body: CtaIn,
+    idempotency: Idempotency | None = None,
+) -> Result:
     content = (body.description, body.button_text, body.url)
-    return podium.ctas.display(caller, room_id, content, body.minutes)
+    return podium.ctas.display(caller, room_id, content, body.minutes, idempotency)
 
 
 def hide(podium: Podium, caller: Caller, room_id: UUID, body: CtaHideIn) -> Result:
@@ -80,10 +87,11 @@ ACTIONS = {
     responses=problems(403, 409, 422),
 )
 def display_for_all(
-    room_id: UUID, body: CtaIn, caller: RoomCaller, podium: PodiumDep
+    room_id: UUID, body: CtaIn, caller: RoomCaller, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Display a call to action for all, for its minutes; one shown already is replaced."""
-    return respond(podium, display(podium, caller, room_id, body))
+    key = room_idempotency(idem, room_id, caller)
+    return respond(podium, display(podium, caller, room_id, body, key))
 
 
 @router.post(

@@ -14,10 +14,11 @@ from fastapi.responses import JSONResponse
 from pydantic import Field
 
 from api.contract import problems
-from api.deps import PodiumDep, respond
+from api.deps import IdempotencyHeader, PodiumDep, respond
 from api.responses.engagement import QuestionList, QuestionOut
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
+from api.routes.live.keys import room_idempotency
 from api.schemas import Body, Position
 from commands.errors import PermissionDeniedError
 from commands.live.actors import Caller
@@ -70,10 +71,11 @@ ACTIONS = {
     responses=problems(403, 409, 422),
 )
 def ask_question(
-    room_id: UUID, body: QuestionIn, caller: RoomCaller, podium: PodiumDep
+    room_id: UUID, body: QuestionIn, caller: RoomCaller, podium: PodiumDep, idem: IdempotencyHeader
 ) -> JSONResponse:
     """Ask the presenters a question (at most 1,000 characters) in the running session."""
-    return respond(podium, podium.questions.ask(caller, room_id, body.text))
+    key = room_idempotency(idem, room_id, caller)
+    return respond(podium, podium.questions.ask(caller, room_id, body.text, key))
 
 
 @router.post(
