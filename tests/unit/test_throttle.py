@@ -6,7 +6,7 @@ import pydantic
 import pytest
 
 from podium.settings import Settings
-from podium.throttle import LimitsRateLimiter
+from podium.throttle import LimitsRateLimiter, limits_from
 
 SECRET = "a test secret of some length"
 
@@ -20,6 +20,18 @@ def test_hit_counts_until_the_limit_then_says_how_long_to_wait() -> None:
     assert wait is not None
     assert 1 <= wait <= 60
     assert limiter.hit("log-in per email", "bob") is None
+
+
+def test_chat_allows_five_messages_a_second_per_participant_by_default() -> None:
+    """The default chat limit: a participant's sixth message in a second is refused, another
+    participant's first is not."""
+    assert Settings().limit_chat_per_participant == "5/second"
+    limiter = LimitsRateLimiter(limits_from(Settings()), "memory://", SECRET)
+    for _ in range(5):
+        assert limiter.hit("chat per participant", "room:ann") is None
+    wait = limiter.hit("chat per participant", "room:ann")
+    assert wait == 1
+    assert limiter.hit("chat per participant", "room:bob") is None
 
 
 def test_check_counts_nothing() -> None:

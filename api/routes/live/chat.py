@@ -61,7 +61,9 @@ def send(
     wait = podium.rate_limiter.hit(LIMIT, caller_key(room_id, caller))
     if wait is not None:
         raise RateLimitedError(
-            f"too many chat messages: at most 5 a second; try again in {wait} seconds", wait
+            f"too many chat messages: at most {podium.settings.limit_chat_per_participant} "
+            f"from one participant; try again in {wait} second{'' if wait == 1 else 's'}",
+            wait,
         )
     return podium.chat.send(caller, room_id, body.text, body.to, idempotency)
 
