@@ -12,7 +12,7 @@ from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.readers import reading_actor
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.chat import Chat, ChatMessage, check_may_write
 
@@ -64,7 +64,7 @@ class Chats:
             check_may_write(unit.find(Chat, Chat.id_for(room_id, actor.session)), actor.presents)
             sender = (actor.email, actor.nickname, str(actor.role))
             message = ChatMessage.send(room_id, actor.session, sender, to, text, unit.now)
-            return Result(201, message_body(unit.add(message)))
+            return Result(Outcome.CREATED, message_body(unit.add(message)))
 
         return self.runner.run(command, idempotency)
 
@@ -78,7 +78,7 @@ class Chats:
             if message is None or message.room_id != room_id:
                 raise NotFoundError("no such chat message in this room")
             message.delete(f"{actor.role}:{actor.email}", unit.now)
-            return Result(200, message_body(message))
+            return Result(Outcome.DONE, message_body(message))
 
         return self.runner.run(command)
 
@@ -96,7 +96,7 @@ class Chats:
                     chat = unit.add(Chat(room_id, actor.session, enabled, by, unit.now))
             else:
                 chat.switch(enabled, by, unit.now)
-            return Result(200, chat_state(actor, chat))
+            return Result(Outcome.DONE, chat_state(actor, chat))
 
         return self.runner.run(command)
 

@@ -12,7 +12,7 @@ from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.readers import reading_actor
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.cta import (
     BY_PRESENTER,
@@ -79,7 +79,7 @@ class CallsToAction:
             if board.shown is not None:
                 unit.get(CallToAction, board.shown).hide(REPLACED, by, unit.now)
             board.show(unit.add(cta).id)
-            return Result(201, cta_body(cta))
+            return Result(Outcome.CREATED, cta_body(cta))
 
         return self.runner.run(command, idempotency)
 
@@ -99,7 +99,7 @@ class CallsToAction:
             if cta is None or cta.room_id != room_id:
                 raise NotFoundError("no such call to action in this room")
             hide(unit, cta, BY_PRESENTER, f"{actor.role}:{actor.email}")
-            return Result(200, cta_body(cta))
+            return Result(Outcome.DONE, cta_body(cta))
 
         return self.runner.run(command)
 
@@ -116,7 +116,7 @@ class CallsToAction:
             else:
                 click.click_again(unit.now)
             body = {"cta_id": str(cta.id), "url": cta.url, "your_clicks": click.clicks}
-            return Result(200, body)
+            return Result(Outcome.DONE, body)
 
         return self.runner.run(command)
 
@@ -143,8 +143,8 @@ class CtaExpiry:
         def command(unit: UnitOfWork) -> Result:
             cta = unit.find(CallToAction, cta_id)
             if cta is None:
-                return Result(200, {"cta_id": str(cta_id), "hidden": False})
+                return Result(Outcome.DONE, {"cta_id": str(cta_id), "hidden": False})
             hidden = hide(unit, cta, TIME_UP, "policy:hide_call_to_action")
-            return Result(200, {**cta_body(cta), "hidden": hidden})
+            return Result(Outcome.DONE, {**cta_body(cta), "hidden": hidden})
 
         return self.runner.run(command, idempotency)

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.readers import reading_actor
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.hands import Hand
 
@@ -40,7 +40,7 @@ class Hands:
                 hand = unit.add(Hand(room_id, actor.session, actor.email, actor.nickname, unit.now))
             else:
                 hand.raise_again(unit.now)
-            return Result(200, hand_body(hand))
+            return Result(Outcome.DONE, hand_body(hand))
 
         return self.runner.run(command)
 
@@ -55,10 +55,10 @@ class Hands:
             hand = unit.find(Hand, hand_id or own)
             if hand is None or hand.room_id != room_id:
                 if hand_id is None:  # never raised: down already
-                    return Result(200, {**self._down(actor), "hand_id": str(own)})
+                    return Result(Outcome.DONE, {**self._down(actor), "hand_id": str(own)})
                 raise NotFoundError("no such hand in this room")
             hand.lower("self" if hand.id == own else f"{actor.role}:{actor.email}", unit.now)
-            return Result(200, hand_body(hand))
+            return Result(Outcome.DONE, hand_body(hand))
 
         return self.runner.run(command)
 

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.readers import reading_actor
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.errors import NotFoundError
 from domain.live.questions import Question
 
@@ -47,7 +47,7 @@ class Questions:
             question = Question.ask(
                 room_id, actor.session, actor.email, actor.nickname, text, unit.now
             )
-            return Result(201, question_body(unit.add(question)))
+            return Result(Outcome.CREATED, question_body(unit.add(question)))
 
         return self.runner.run(command, idempotency)
 
@@ -57,7 +57,7 @@ class Questions:
         def command(unit: UnitOfWork) -> Result:
             actor, question = self._open(unit, caller, room_id, question_id, "answer questions")
             question.answer_with(text, f"{actor.role}:{actor.email}", unit.now)
-            return Result(200, question_body(question))
+            return Result(Outcome.DONE, question_body(question))
 
         return self.runner.run(command)
 
@@ -67,7 +67,7 @@ class Questions:
         def command(unit: UnitOfWork) -> Result:
             actor, question = self._open(unit, caller, room_id, question_id, "dismiss questions")
             question.dismiss(f"{actor.role}:{actor.email}", unit.now)
-            return Result(200, question_body(question))
+            return Result(Outcome.DONE, question_body(question))
 
         return self.runner.run(command)
 

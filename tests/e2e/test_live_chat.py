@@ -12,6 +12,7 @@ from httpx import Response
 from api.routes.live import ACTIONS
 from api.routes.live.chat import ChatIn
 from api.throttle import RateLimitedError
+from commands.unit_of_work import Outcome
 from podium.bootstrap import Podium
 from podium.throttle import build_rate_limiter
 from tests.e2e.helpers import Json, expect, head, problem
@@ -210,7 +211,10 @@ def test_the_socket_action_keeps_the_same_rate_limit(client: TestClient, podium:
     action = ACTIONS["chat.send"]
     room_id = UUID(live.room["room_id"])
     for n in range(5):
-        assert action.run(podium, ann.credential, room_id, ChatIn(text=f"m{n}")).status == 201
+        assert (
+            action.run(podium, ann.credential, room_id, ChatIn(text=f"m{n}")).outcome
+            == Outcome.CREATED
+        )
     with pytest.raises(RateLimitedError) as refused:
         action.run(podium, ann.credential, room_id, ChatIn(text="m5"))
     assert refused.value.retry_after >= 1

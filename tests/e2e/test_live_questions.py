@@ -8,6 +8,7 @@ from uuid import UUID
 from fastapi.testclient import TestClient
 from httpx import Response
 
+from commands.unit_of_work import Outcome
 from podium.bootstrap import Podium
 from tests.e2e.helpers import Caller, Json, expect, head, problem
 from tests.e2e.live_room import LiveRoom, Person, listener, live_room, presenter
@@ -124,7 +125,7 @@ def test_the_dial_in_asks_through_the_same_command(client: TestClient, podium: P
     live = live_room(client)
     phone = listener(client, live, "phone@example.com")
     result = podium.questions.ask(phone.credential, UUID(live.room["room_id"]), "From my phone")
-    assert result.status == 201
+    assert result.outcome == Outcome.CREATED
     podium.projector.catch_up()
     assert [q["text"] for q in listed(client, live, phone.headers)] == ["From my phone"]
 
