@@ -58,6 +58,8 @@ from projections.live_sessions.view import LiveSessionsView
 from projections.outbox.projection import OutboxProjection
 from projections.outbox.view import OutboxView
 from projections.projector import Projector
+from projections.room_feed.projection import RoomFeedProjection
+from projections.room_feed.view import RoomFeedView
 from projections.rooms.headcount import Headcount
 from projections.rooms.projection import RoomsProjection
 from projections.rooms.view import RoomsView
@@ -83,6 +85,7 @@ class Views:
     live_questions: LiveQuestionsView
     live_hands: LiveHandsView
     live_cta: LiveCtaView
+    room_feed: RoomFeedView
 
 
 @dataclass
@@ -184,6 +187,7 @@ def bootstrap(
             LiveQuestionsProjection(),
             LiveHandsProjection(),
             LiveCtaProjection(),
+            RoomFeedProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -235,6 +239,7 @@ def bootstrap(
             live_questions=LiveQuestionsView(read_store),
             live_hands=LiveHandsView(read_store),
             live_cta=LiveCtaView(read_store),
+            room_feed=RoomFeedView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,

@@ -1,0 +1,1 @@
+"""The live room feed read model (decision 0020)."""
