@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from api import contract, docs, errors, middleware, throttle
+from api import contract, docs, errors, gateway, middleware, throttle
 from api.routes import router
 from api.v1 import create_v1_app
 from podium.bootstrap import Podium
@@ -25,6 +25,7 @@ def create_app(podium: Podium) -> FastAPI:
         description=DESCRIPTION,
         docs_url=None,
         redoc_url=None,
+        lifespan=gateway.lifespan,
     )
     app.state.podium = podium
     errors.install(app)
@@ -32,6 +33,7 @@ def create_app(podium: Podium) -> FastAPI:
     contract.install(app)
     app.mount("/v1", create_v1_app(podium))  # first: no panel route may catch /v1/ paths
     app.include_router(router)
+    app.include_router(gateway.router)  # /ws/rooms/{room_id}: the live room's socket
     docs.install(app)
     middleware.install(app, podium)
     errors.install_last_resort(app)  # last, so outermost: see api.last_resort

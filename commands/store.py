@@ -14,7 +14,7 @@ Snapshots are sealed when taken and checked before an aggregate is built on one
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from copy import deepcopy
 from typing import Any, ClassVar, TypeVar
 from uuid import UUID
@@ -60,7 +60,14 @@ class EventStore(Application[UUID]):
         self._transcoder = transcoder
         self.sealer = Sealer(secret, transcoder)
         self.snapshot_guard: SnapshotGuard | None = None
+        # Called after every save in this process (the room gateway wakes on them): each must
+        # be quick and must not raise.
+        self.saved_listeners: list[Callable[[], None]] = []
         super().__init__(env)
+
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        for listener in list(self.saved_listeners):
+            listener()
 
     def construct_transcoder(self) -> Transcoder:
         return self._transcoder

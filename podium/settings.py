@@ -72,6 +72,22 @@ class Settings(BaseSettings):
     # Served behind HTTPS (directly or by a proxy): answers carry Strict-Transport-Security.
     behind_https: bool = False
 
+    # The room gateway (decision 0020), in seconds and counts. The server pings every
+    # ``ws_ping_interval``; a socket that sends nothing for ``ws_silence_limit`` is closed, and
+    # a person whose socket is gone and who does not come back within ``ws_leave_grace`` leaves.
+    ws_ping_interval: float = Field(default=15.0, gt=0)
+    ws_silence_limit: float = Field(default=45.0, gt=0)
+    ws_leave_grace: float = Field(default=30.0, ge=0)
+    # Frames waiting for one client; a client that falls further behind is told to resync.
+    ws_queue_frames: int = Field(default=256, ge=1)
+    # A reconnect with since= replays at most this many missed events, else a fresh snapshot.
+    ws_resume_events: int = Field(default=5_000, ge=0)
+    # Threads for the gateway's store work (snapshots, feed reads, socket actions, leaves).
+    ws_threads: int = Field(default=8, ge=1)
+    # How often the gateway looks at the log when nothing woke it (another process's append
+    # on SQLite, or a NOTIFY lost to a broken connection).
+    ws_poll_interval: float = Field(default=1.0, gt=0)
+
     @field_validator(
         "limit_log_in_per_email",
         "limit_log_in_per_address",

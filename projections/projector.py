@@ -24,7 +24,7 @@ import sqlite3
 import threading
 import time
 import traceback
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any, Protocol
 
 import psycopg
@@ -317,3 +317,44 @@ class Projector:
                 with self._progress:
                     self._progress.wait(pause)
                 pause = min(pause * 2, 0.05)
+
+    # -- holding still ---------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def held_still(self, attempts: int = 20) -> Iterator[int]:
+        """Every healthy read model at one position, kept there while the block runs; yields
+        that position. A snapshot read inside shows exactly the events up to it.
+
+        This process's catch-ups wait on the projection locks held here; another process's
+        projector waits too: on PostgreSQL for the position rows locked FOR SHARE (a batch
+        locks its row FOR UPDATE before it writes), on SQLite for the write lock held by the
+        transaction. Read models a rival moved between the catch-up and the lock are caught up
+        again, up to ``attempts`` times.
+        """
+        with contextlib.ExitStack() as locks:
+            for name in sorted(self._locks):
+                locks.enter_context(self._locks[name])
+            for _ in range(attempts):
+                head = self.recorder.max_notification_id() or 0
+                states = self.states()
+                for projection in self.projections:
+                    state = states[projection.name]
+                    if state.failure is None and state.position < head:
+                        with contextlib.suppress(ProjectionRaceError):
+                            self._catch_up(projection, head)
+                with self.store.transaction() as cursor:
+                    share = " FOR SHARE" if self.store.dialect == "postgres" else ""
+                    cursor.execute(
+                        "SELECT name, position, failed_notification_id "  # noqa: S608
+                        f"FROM projection_positions{share}"
+                    )
+                    names = {p.name for p in self.projections}
+                    healthy = {
+                        int(row["position"])
+                        for row in cursor.fetchall()
+                        if row["name"] in names and row["failed_notification_id"] is None
+                    }
+                    if len(healthy) <= 1:
+                        yield healthy.pop() if healthy else head
+                        return
+        raise ProjectionRaceError("the read models kept moving; try again")

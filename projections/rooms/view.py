@@ -98,3 +98,12 @@ class RoomsView:
             "FROM admissions WHERE room_id = %s ORDER BY session, admitted_at",
             (room_id,),
         )
+
+    def present(self, room_id: str, session: int) -> list[Row]:
+        """Who is in a session now (admitted and not left), in the order they came."""
+        return self.store.query(
+            "SELECT admission_id, email, nickname, role, admitted_at FROM admissions "
+            "WHERE room_id = %s AND session = %s AND left_at IS NULL "
+            "ORDER BY admitted_at, admission_id",
+            (room_id, session),
+        )

@@ -8,10 +8,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from api.routes.live import audio, chat, cta, hands, questions, sessions
-from api.routes.live.actions import SocketAction
+from api.routes.live.actions import SnapshotHook, SocketAction
 
 MODULES: tuple[ModuleType, ...] = (sessions, audio, chat, questions, hands, cta)
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {
     name: action for module in MODULES for name, action in getattr(module, "ACTIONS", {}).items()
 }
+SNAPSHOTS: tuple[SnapshotHook, ...] = tuple(
+    module.snapshot for module in MODULES if callable(getattr(module, "snapshot", None))
+)

@@ -16,7 +16,7 @@ from uuid import UUID
 
 from pydantic import BaseModel
 
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from podium.bootstrap import Podium
 
@@ -27,3 +27,13 @@ class SocketAction:
 
     body: type[BaseModel]
     run: Callable[[Podium, Caller, UUID, Any], Result]
+
+
+SnapshotHook = Callable[[Podium, UUID, int, Actor], dict[str, Any]]
+"""A concern's part of the room snapshot a socket is sent on connect (decision 0020).
+
+A router module may export ``snapshot(podium, room_id, session, actor) -> dict``: the concern's
+state for that actor (say ``{"hands": [...]}``), read from its read models only. The gateway
+merges every module's dict into one snapshot and holds the read models still while it reads,
+so the snapshot shows exactly the room events up to its position and none after.
+"""

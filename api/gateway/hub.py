@@ -1,0 +1,247 @@
+"""The room gateway's fan-out (decision 0020): follow the feed, serialise once, queue per client.
+
+One ``Hub`` per process and event loop. It follows the room feed read model, woken at once by
+this process's saves (``EventStore.saved_listeners``) and, on PostgreSQL, by the NOTIFY every
+append sends (``listen.Listener``), else every ``ws_poll_interval``. Each pass reads the feed
+rows of the rooms it serves past its position, turns them into event JSON once per audience,
+and puts the same string on every client's bounded queue without awaiting any client: a
+client's own writer task sends it (python-websockets' broadcast notes say why awaiting each
+send in turn stalls a room on its slowest client). A client whose queue is full is dropped
+from the room and told to resync.
+
+Store work runs in a pool of ``ws_threads`` threads: eventsourcing and the read stores are
+synchronous, and the event loop must never wait on them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import threading
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+import orjson
+
+from api.gateway.listen import Listener
+from podium.bootstrap import Podium
+from projections.room_feed.kinds import PRESENTERS, public
+from projections.room_feed.projection import NAME as FEED
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Room events for one audience from one pass: each with its position, and all of them as
+    one comma-joined string that every client of that audience shares."""
+
+    events: tuple[tuple[int, str], ...]
+    text: str
+
+    @property
+    def last(self) -> int:
+        return self.events[-1][0]
+
+    def past(self, position: int) -> str:
+        """The events after ``position`` (all of them, unless the batch straddles it)."""
+        if self.events[0][0] > position:
+            return self.text
+        return ",".join(text for at, text in self.events if at > position)
+
+
+RESYNC = object()  # on a client's queue: it fell too far behind; the writer says so and closes
+
+
+@dataclass(eq=False)
+class Client:
+    """One socket in one room: who holds it, and the frames waiting for its writer."""
+
+    room_id: str
+    session: int
+    presents: bool
+    person: str
+    queue: asyncio.Queue[Any]
+    after: int = 0  # the last position this client has (by snapshot, replay or event)
+    dropped: bool = False
+
+
+def event_json(row: dict[str, Any], payload: str) -> str:
+    # Kinds are snake_case names and streams UUIDs, so they are spliced as they are.
+    return (
+        f'{{"position":{int(row["position"])},"session":{int(row["session"])},'
+        f'"kind":"{row["kind"]}","stream":"{row["stream_id"]}","payload":{payload}}}'
+    )
+
+
+def batches(rows: Iterable[dict[str, Any]]) -> tuple[Batch | None, Batch | None]:
+    """One room's rows as (everyone's batch, presenters' batch): presenters see every event
+    whole; everyone else sees the events for all, without their ``email`` fields."""
+    everyone: list[tuple[int, str]] = []
+    presenters: list[tuple[int, str]] = []
+    for row in rows:
+        payload = str(row["payload"])
+        presenters.append((int(row["position"]), event_json(row, payload)))
+        if row["audience"] == PRESENTERS:
+            continue
+        if '"email"' in payload:
+            payload = orjson.dumps(public(orjson.loads(payload))).decode()
+        everyone.append((int(row["position"]), event_json(row, payload)))
+
+    def batch(events: list[tuple[int, str]]) -> Batch | None:
+        return Batch(tuple(events), ",".join(t for _, t in events)) if events else None
+
+    return batch(everyone), batch(presenters)
+
+
+@dataclass(eq=False)
+class Hub:
+    """The rooms this process serves, the clients in each, and the feed position fanned out."""
+
+    podium: Podium
+    loop: asyncio.AbstractEventLoop
+    rooms: dict[str, set[Client]] = field(default_factory=dict)
+    last: int = 0
+    sent_batches: int = 0
+
+    def __post_init__(self) -> None:
+        settings = self.podium.settings
+        self.pool = ThreadPoolExecutor(settings.ws_threads, thread_name_prefix="gateway")
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self.starting: asyncio.Task[None] | None = None
+        self.listener: Listener | None = None
+        self._stopped = threading.Event()
+        self.sockets: dict[tuple[str, int, str], int] = {}  # open sockets per person, here
+        self.leaving: dict[tuple[str, int, str], asyncio.Task[None]] = {}
+        feed = [p for p in self.podium.projector.projections if p.name == FEED]
+        self.topics = feed[0].topics if feed else ()
+
+    # -- running -----------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        self.last = await self.run(self._feed_position)
+        self.podium.store.saved_listeners.append(self.wake_threadsafe)
+        if self.podium.settings.store == "postgres":
+            self.listener = Listener(
+                self.podium.settings.postgres_conninfo(),
+                self.podium.store.recorder.channel_name,  # type: ignore[attr-defined]
+                self.wake_threadsafe,
+            )
+            self.listener.start()
+        self._task = self.loop.create_task(self._follow(), name="room-gateway")
+
+    async def stop(self) -> None:
+        self._stopped.set()
+        if self.wake_threadsafe in self.podium.store.saved_listeners:
+            self.podium.store.saved_listeners.remove(self.wake_threadsafe)
+        if self.listener is not None:
+            self.listener.stop()
+        for task in [self._task, *self.leaving.values()]:
+            if task is not None:
+                task.cancel()
+        self.pool.shutdown(wait=False, cancel_futures=True)
+
+    def wake_threadsafe(self) -> None:
+        """Something was appended (here, or NOTIFYed by another process): follow now."""
+        if self._stopped.is_set():
+            return
+        with contextlib.suppress(RuntimeError):  # the loop is closing: nobody is left to tell
+            self.loop.call_soon_threadsafe(self._wake.set)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """``function(*args)`` in the gateway's threads."""
+        return await self.loop.run_in_executor(self.pool, function, *args)
+
+    # -- following the feed --------------------------------------------------------------------
+
+    def _feed_position(self) -> int:
+        projector = self.podium.projector
+        head = self.podium.store.recorder.max_notification_id() or 0
+        projector.wait_for(
+            head,
+            self.topics,
+            self.podium.settings.read_your_writes_timeout,
+            catch_up=self.podium.settings.project_inline,
+        )
+        return projector.position(FEED)
+
+    def _read(self, after: int, rooms: list[str]) -> tuple[int, list[dict[str, Any]]]:
+        upto = self._feed_position()
+        return upto, self.podium.views.room_feed.between(rooms, after, upto)
+
+    async def _follow(self) -> None:
+        interval = self.podium.settings.ws_poll_interval
+        while not self._stopped.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), interval)
+            self._wake.clear()
+            try:
+                await self._pass()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("room gateway could not read the feed; trying again")
+                await asyncio.sleep(interval)
+
+    async def _pass(self) -> None:
+        """Fan out what the feed holds past ``last``. A room first subscribed while the read
+        was under way was not in it: its rows are read again for it before ``last`` moves, so
+        every client gets every event after the position ``subscribe`` told it."""
+        after, rooms = self.last, set(self.rooms)
+        upto, rows = await self.run(self._read, after, list(rooms))
+        self.fan_out(rows)
+        while late := set(self.rooms) - rooms:
+            rooms |= late
+            self.fan_out(await self.run(self.podium.views.room_feed.between, late, after, upto))
+        self.last = max(self.last, upto)
+
+    def fan_out(self, rows: list[dict[str, Any]]) -> None:
+        """Put each room's new events on its clients' queues; never awaits a client."""
+        by_room: dict[str, list[dict[str, Any]]] = {}
+        for row in rows:
+            by_room.setdefault(str(row["room_id"]), []).append(row)
+        for room_id, room_rows in by_room.items():
+            clients = self.rooms.get(room_id)
+            if not clients:
+                continue
+            everyone, presenters = batches(room_rows)
+            for client in list(clients):
+                batch = presenters if client.presents else everyone
+                if batch is not None:
+                    self.offer(client, batch)
+
+    def offer(self, client: Client, frame: Any) -> bool:
+        """Queue a frame for a client; one whose queue is full is dropped and told to resync."""
+        if client.dropped:
+            return False
+        try:
+            client.queue.put_nowait(frame)
+            self.sent_batches += 1
+            return True
+        except asyncio.QueueFull:
+            self.drop(client)
+            while not client.queue.empty():
+                client.queue.get_nowait()
+            client.queue.put_nowait(RESYNC)
+            return False
+
+    # -- clients -----------------------------------------------------------------------------
+
+    def subscribe(self, client: Client) -> int:
+        """Start queueing the room's events for ``client``; returns the position from which
+        the hub will queue them (every event after it reaches the queue)."""
+        self.rooms.setdefault(client.room_id, set()).add(client)
+        return self.last
+
+    def drop(self, client: Client) -> None:
+        client.dropped = True
+        clients = self.rooms.get(client.room_id)
+        if clients is not None:
+            clients.discard(client)
+            if not clients:
+                del self.rooms[client.room_id]
