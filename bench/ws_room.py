@@ -129,7 +129,11 @@ def set_up_room(url: str, seats: int) -> tuple[str, dict[str, str], str]:
 
 
 async def join_storm(url: str, room_id: str, clients: int, concurrency: int) -> dict[str, Any]:
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    # Idle connections are let go before uvicorn's 5 s keep-alive timeout closes them under a
+    # request (under load a connection can wait that long between two joins).
+    limits = httpx.Limits(
+        max_connections=concurrency, max_keepalive_connections=concurrency, keepalive_expiry=2
+    )
     async with httpx.AsyncClient(base_url=url, timeout=60, limits=limits) as http:
 
         async def join(n: int) -> httpx.Response:
@@ -362,9 +366,14 @@ async def run(kind: StoreKind, args: argparse.Namespace) -> dict[str, Any]:
     podium = Path(args.podium) if args.podium else Path(sys.executable).parent / "podium"
     with fresh_store(kind, scratch) as settings, serving(podium, settings, "inline") as server:
         room_id, headers, link = set_up_room(server.url, args.clients)
-        results, payload = await podium_phases(
-            server.url, server.process.pid, room_id, headers, link, args
-        )
+        try:
+            results, payload = await podium_phases(
+                server.url, server.process.pid, room_id, headers, link, args
+            )
+        except Exception:
+            tail = server.log.read_text(errors="replace")[-3000:]
+            print(f"the run failed; the server's log ends:\n{tail}", file=sys.stderr)
+            raise
     if args.joins_only:
         storm = results["join_storm"]
         print(f"join storm, {kind}: {storm['seconds']:.2f} s for {args.clients}", flush=True)
