@@ -18,11 +18,11 @@ from uuid import UUID
 import orjson
 from pydantic import BaseModel, ValidationError
 
-from api.consistency import read_your_writes
+from api.consistency import Settled, settle
 from api.errors import TITLES, status_of
+from api.outcomes import PROBLEM_SHAPE
 from api.routes.live import ACTIONS
 from api.routes.live.actions import SocketAction
-from commands.unit_of_work import Result
 from domain.errors import DomainError
 from podium.bootstrap import Podium
 
@@ -31,7 +31,8 @@ QUIET = "pong"  # the client's answer to a ping: it only proves the socket is al
 
 
 def error(status: int, detail: str, **extra: Any) -> str:
-    body = {"type": "error", **extra, "status": status, "title": TITLES.get(status, "Error")}
+    """An error frame: the REST problem's status, title and detail (a shape's own title wins)."""
+    body = {"type": "error", "status": status, "title": TITLES.get(status, "Error"), **extra}
     return orjson.dumps({**body, "detail": detail}).decode()
 
 
@@ -44,11 +45,9 @@ def _problems(error: ValidationError) -> list[dict[str, str]]:
 
 def _run(
     podium: Podium, action: SocketAction, credential: str, room: UUID, body: BaseModel
-) -> Result:
+) -> Settled:
     """The action as its REST route runs it, answered once the read models show it."""
-    result = action.run(podium, credential, room, body)
-    read_your_writes(podium, result)
-    return result
+    return settle(podium, action.run(podium, credential, room, body))
 
 
 async def handle(hub: Any, room: UUID, credential: str, text: str) -> str | None:
@@ -78,14 +77,15 @@ async def handle(hub: Any, room: UUID, credential: str, text: str) -> str | None
         detail = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
         return error(422, detail, errors=problems, **echo)
     try:
-        result = await hub.run(_run, hub.podium, action, credential, room, body)
+        settled = await hub.run(_run, hub.podium, action, credential, room, body)
     except DomainError as refused:
         return error(status_of(refused), str(refused), **echo)
     except Exception:
         log.exception("socket action %s failed", name)
         return error(500, "something went wrong on our side", **echo)
-    if result.status >= 400:
-        body_out = dict(result.body)
-        return error(result.status, str(body_out.pop("detail", "")), **body_out, **echo)
-    answer = {"type": "answer", **echo, "status": result.status, "body": result.body}
+    result = settled.result
+    if settled.refused:
+        body_out = PROBLEM_SHAPE.get(result.outcome, {}) | dict(result.body)
+        return error(settled.status, str(body_out.pop("detail", "")), **body_out, **echo)
+    answer = {"type": "answer", **echo, "status": settled.status, "body": result.body}
     return orjson.dumps(answer).decode()

@@ -14,7 +14,7 @@ from starlette.websockets import WebSocketDisconnect
 from api.routes.live import ACTIONS
 from api.routes.live.actions import SocketAction
 from commands.live.actors import Caller as RoomCaller
-from commands.unit_of_work import Result, UnitOfWork
+from commands.unit_of_work import Outcome, Result, UnitOfWork
 from podium.bootstrap import Podium
 from tests.e2e.helpers import expect, trial_owner
 from tests.e2e.live_socket import (
@@ -164,7 +164,7 @@ def whoami(podium: Podium, caller: RoomCaller, room_id: UUID, body: Note) -> Res
 
     def command(unit: UnitOfWork) -> Result:
         actor = podium.actors.resolve(unit, room_id, caller)
-        return Result(200, {"nickname": actor.nickname, "note": body.text})
+        return Result(Outcome.DONE, {"nickname": actor.nickname, "note": body.text})
 
     return podium.runner.run(command)
 
