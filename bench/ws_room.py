@@ -13,7 +13,7 @@ Phases against a real ``podium serve`` (workers on, inline projection, as ``make
 4. reconnect storm: all clients drop, the other three presenters leave meanwhile, all
    reconnect with ``since=`` their last position; each must get exactly those three events,
    then a live fourth (the first presenter comes back);
-5. mode change: the host ends the session (``live_session.ended``), latency to all.
+5. mode change: the host turns the audio to Q&A (``audio.mode_changed``), latency to all.
 Resident memory of the server is read with all clients connected. Then the same number of
 clients on ``bench.ws_bare`` (uvicorn, no Podium) get the fan-out's very frame, and the two
 latencies are printed with their ratio.
@@ -276,15 +276,16 @@ async def podium_phases(
 
     t0 = time.perf_counter()
     async with httpx.AsyncClient(base_url=url, timeout=30) as http:
-        path = f"/rooms/{room_id}/sessions/current/end"
-        (await http.post(path, headers=headers)).raise_for_status()
+        path = f"/rooms/{room_id}/audio/mode"
+        (await http.post(path, json={"mode": "qa"}, headers=headers)).raise_for_status()
+    changed = "audio.mode_changed"
 
-    def ended(c: RoomClient) -> bool:
-        return any(e["kind"] == "live_session.ended" for _, e in c.events)
+    def heard(c: RoomClient) -> bool:
+        return any(e["kind"] == changed for _, e in c.events)
 
-    await asyncio.gather(*(c.until(ended, 60) for c in clients))
+    await asyncio.gather(*(c.until(heard, 60) for c in clients))
     results["mode_change"] = latencies(
-        clients, lambda c: next(t for t, e in c.events if e["kind"] == "live_session.ended"), t0
+        clients, lambda c: next(t for t, e in c.events if e["kind"] == changed), t0
     )
     for c in clients:
         assert c.socket is not None

@@ -245,3 +245,32 @@ def test_presenters_only_see_emails_in_events(client: TestClient) -> None:
     assert heard["position"] == told["position"]
     assert "email" not in heard["payload"]
     assert told["payload"]["email"] == "bob@example.com"
+
+
+def test_a_real_room_action_over_the_socket_reaches_every_socket_and_keeps_its_rules(
+    client: TestClient,
+) -> None:
+    """A presenter's audio.mode frame answers as REST does and everyone hears the mode
+    change; the same frame from a listener is REST's 403."""
+    owner = trial_owner(client, "owner@example.com")
+    room = room_with_session(client, owner)
+    ann = credential(client, room, "ann@example.com")
+    speaker = presenter_credential(client, room, "speaker@example.com")
+    with connect(client, room, ann) as listener, connect(client, room, speaker) as presenter:
+        receive(listener)
+        receive(presenter)
+        presenter.send_json({"action": "audio.mode", "ref": 1, "mode": "qa"})
+        frames = [receive(presenter)]
+        while not any(f["type"] == "answer" for f in frames):
+            frames.append(receive(presenter))
+        heard: list[dict[str, Any]] = []
+        while not any(e["kind"] == "audio.mode_changed" for e in heard):
+            heard.extend(receive(listener)["events"])
+        listener.send_json({"action": "audio.mode", "ref": 2, "mode": "discussion"})
+        while (refused := receive(listener))["type"] == "events":
+            pass
+    answer = next(f for f in frames if f["type"] == "answer")
+    assert (answer["status"], answer["ref"], answer["body"]["mode"]) == (200, 1, "qa")
+    changed = next(e for e in heard if e["kind"] == "audio.mode_changed")
+    assert changed["payload"]["mode"] == "qa"
+    assert (refused["type"], refused["status"], refused["ref"]) == ("error", 403, 2)
