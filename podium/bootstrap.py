@@ -21,6 +21,7 @@ from commands.live.audio import AudioControl
 from commands.live.chat import Chats
 from commands.live.cta import CallsToAction
 from commands.live.hands import Hands
+from commands.live.polls import Polls
 from commands.live.questions import Questions
 from commands.live.sessions import Live
 from commands.outbox import Outbox
@@ -57,6 +58,8 @@ from projections.live_sessions.projection import LiveSessionsProjection
 from projections.live_sessions.view import LiveSessionsView
 from projections.outbox.projection import OutboxProjection
 from projections.outbox.view import OutboxView
+from projections.polls.projection import PollsProjection
+from projections.polls.view import PollsView
 from projections.projector import Projector
 from projections.room_feed.projection import RoomFeedProjection
 from projections.room_feed.view import RoomFeedView
@@ -86,6 +89,7 @@ class Views:
     live_hands: LiveHandsView
     live_cta: LiveCtaView
     room_feed: RoomFeedView
+    polls: PollsView
 
 
 @dataclass
@@ -107,6 +111,7 @@ class Podium:
     audio: AudioControl
     actors: Actors
     contacts: Contacts
+    polls: Polls
     read_store: ReadStore
     projector: Projector
     policies: PolicyRunner
@@ -188,6 +193,7 @@ def bootstrap(
             LiveHandsProjection(),
             LiveCtaProjection(),
             RoomFeedProjection(),
+            PollsProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -224,6 +230,7 @@ def bootstrap(
             Headcount(projector, rooms_view, lambda: store.recorder.max_notification_id() or 0),
         ),
         contacts=Contacts(runner),
+        polls=Polls(runner, actors),
         read_store=read_store,
         projector=projector,
         policies=policy_runner,
@@ -240,6 +247,7 @@ def bootstrap(
             live_hands=LiveHandsView(read_store),
             live_cta=LiveCtaView(read_store),
             room_feed=RoomFeedView(read_store),
+            polls=PollsView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,

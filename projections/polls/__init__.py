@@ -1,0 +1,1 @@
+"""A room's polls and tests: definitions, live results, each person's answers and score."""
