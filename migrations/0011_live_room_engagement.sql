@@ -32,3 +32,42 @@ CREATE TABLE poll_answers (
     changes INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX poll_answers_poll ON poll_answers (poll_id, question_id);
+-- The whiteboard (decision 0018): each session's collaborate switch and clears, and the marks
+-- (strokes and notes) drawn since the last clear, in the log's order (position).
+CREATE TABLE whiteboards (
+    board_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    collaborate INTEGER NOT NULL DEFAULT 0,
+    generation INTEGER NOT NULL DEFAULT 0
+);
+CREATE UNIQUE INDEX whiteboards_session ON whiteboards (room_id, session);
+CREATE TABLE whiteboard_marks (
+    mark_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    generation INTEGER NOT NULL,
+    position BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    shape TEXT NOT NULL,
+    email TEXT NOT NULL,
+    nickname TEXT NOT NULL,
+    presenter INTEGER NOT NULL,
+    drawn_at TEXT NOT NULL
+);
+CREATE INDEX whiteboard_marks_session ON whiteboard_marks (room_id, session, position);
+-- The stage (decision 0018): what each session shows, the last word of each kind.
+CREATE TABLE stages (
+    stage_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    file_id TEXT,
+    file_name TEXT,
+    page INTEGER,
+    video_id TEXT,
+    video_position_ms BIGINT,
+    video_playing INTEGER,
+    video_at TEXT,
+    changed_at TEXT
+);
+CREATE UNIQUE INDEX stages_session ON stages (room_id, session);

@@ -24,6 +24,8 @@ from commands.live.hands import Hands
 from commands.live.polls import Polls
 from commands.live.questions import Questions
 from commands.live.sessions import Live
+from commands.live.stage import Stages
+from commands.live.whiteboard import Whiteboards
 from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
 from commands.reactions import Reactions
@@ -66,9 +68,13 @@ from projections.room_feed.view import RoomFeedView
 from projections.rooms.headcount import Headcount
 from projections.rooms.projection import RoomsProjection
 from projections.rooms.view import RoomsView
+from projections.stage.projection import StageProjection
+from projections.stage.view import StageView
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
 from projections.timeline.projection import TimelineProjection
 from projections.timeline.view import TimelineView
+from projections.whiteboard.projection import WhiteboardProjection
+from projections.whiteboard.view import WhiteboardView
 from workers.policies import PolicyRunner
 from workers.session_policies import policies
 
@@ -90,6 +96,8 @@ class Views:
     live_cta: LiveCtaView
     room_feed: RoomFeedView
     polls: PollsView
+    whiteboard: WhiteboardView
+    stage: StageView
 
 
 @dataclass
@@ -112,6 +120,8 @@ class Podium:
     actors: Actors
     contacts: Contacts
     polls: Polls
+    whiteboards: Whiteboards
+    stages: Stages
     read_store: ReadStore
     projector: Projector
     policies: PolicyRunner
@@ -194,6 +204,8 @@ def bootstrap(
             LiveCtaProjection(),
             RoomFeedProjection(),
             PollsProjection(),
+            WhiteboardProjection(),
+            StageProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -231,6 +243,8 @@ def bootstrap(
         ),
         contacts=Contacts(runner),
         polls=Polls(runner, actors),
+        whiteboards=Whiteboards(runner, actors),
+        stages=Stages(runner, actors),
         read_store=read_store,
         projector=projector,
         policies=policy_runner,
@@ -248,6 +262,8 @@ def bootstrap(
             live_cta=LiveCtaView(read_store),
             room_feed=RoomFeedView(read_store),
             polls=PollsView(read_store),
+            whiteboard=WhiteboardView(read_store),
+            stage=StageView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,

@@ -19,7 +19,7 @@ from commands.accounts import Principal
 from commands.errors import PermissionDeniedError
 from commands.live.attendance import Attendance
 from commands.rooms import owned_room
-from commands.unit_of_work import UnitOfWork
+from commands.unit_of_work import CommandRunner, UnitOfWork
 from domain.access import Role, WrongSecretError
 from domain.admission import Admission
 from domain.errors import RuleViolationError
@@ -96,3 +96,8 @@ class Actors:
         login = unit.get(Login, login_id)
         session = current_session(unit.find(RoomSessions, RoomSessions.id_for(room.id)))
         return Actor(room.id, session, login.email, login.email, Role.HOST)
+
+
+def viewer(runner: CommandRunner, actors: Actors, room_id: UUID, caller: Caller) -> Actor:
+    """Who reads a room's state (a GET): resolved like a command's actor, writing nothing."""
+    return actors.resolve(UnitOfWork(runner.store, runner.clock.now(), ""), room_id, caller)

@@ -16,7 +16,14 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
+from commands.live.actors import (
+    Actor,
+    Actors,
+    Caller,
+    live_session,
+    require_presenter,
+    viewer,
+)
 from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.live.polls import PRESENTERS, AnswerKey, Poll, PollAnswer, PollKind, define
@@ -53,8 +60,7 @@ class Polls:
 
     def viewer(self, room_id: UUID, caller: Caller) -> Actor:
         """Who reads the room's polls (no write): a present participant or the host."""
-        unit = UnitOfWork(self.runner.store, self.runner.clock.now(), "")
-        return self.actors.resolve(unit, room_id, caller)
+        return viewer(self.runner, self.actors, room_id, caller)
 
     def create(
         self,

@@ -7,10 +7,20 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from api.routes.live import audio, chat, cta, hands, polls, questions, sessions
+from api.routes.live import audio, chat, cta, hands, polls, questions, sessions, stage, whiteboard
 from api.routes.live.actions import SnapshotHook, SocketAction
 
-MODULES: tuple[ModuleType, ...] = (sessions, audio, chat, questions, hands, cta, polls)
+MODULES: tuple[ModuleType, ...] = (
+    sessions,
+    audio,
+    chat,
+    questions,
+    hands,
+    cta,
+    polls,
+    whiteboard,
+    stage,
+)
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {
     name: action for module in MODULES for name, action in getattr(module, "ACTIONS", {}).items()
