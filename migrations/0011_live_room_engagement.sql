@@ -71,3 +71,14 @@ CREATE TABLE stages (
     changed_at TEXT
 );
 CREATE UNIQUE INDEX stages_session ON stages (room_id, session);
+-- Camera feeds (decision 0018): who is on each session's stage, showing a camera or an avatar.
+-- feeds_id is the session's CameraFeeds stream (derived from room + session).
+CREATE TABLE camera_feeds (
+    feeds_id TEXT NOT NULL,
+    email TEXT NOT NULL,
+    nickname TEXT NOT NULL,
+    shows TEXT NOT NULL,
+    since TEXT NOT NULL,
+    position BIGINT NOT NULL,
+    PRIMARY KEY (feeds_id, email)
+);

@@ -18,6 +18,7 @@ from commands.join import Join
 from commands.live.actors import Actors
 from commands.live.attendance import Attendance
 from commands.live.audio import AudioControl
+from commands.live.cameras import Cameras
 from commands.live.chat import Chats
 from commands.live.cta import CallsToAction
 from commands.live.hands import Hands
@@ -46,6 +47,8 @@ from projections.account_summary.projection import AccountSummaryProjection
 from projections.account_summary.view import AccountSummaryView
 from projections.billing_history.projection import BillingHistoryProjection
 from projections.billing_history.view import BillingHistoryView
+from projections.cameras.projection import CamerasProjection
+from projections.cameras.view import CamerasView
 from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
 from projections.live_chat.projection import LiveChatProjection
@@ -98,6 +101,7 @@ class Views:
     polls: PollsView
     whiteboard: WhiteboardView
     stage: StageView
+    cameras: CamerasView
 
 
 @dataclass
@@ -122,6 +126,7 @@ class Podium:
     polls: Polls
     whiteboards: Whiteboards
     stages: Stages
+    cameras: Cameras
     read_store: ReadStore
     projector: Projector
     policies: PolicyRunner
@@ -206,6 +211,7 @@ def bootstrap(
             PollsProjection(),
             WhiteboardProjection(),
             StageProjection(),
+            CamerasProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -245,6 +251,7 @@ def bootstrap(
         polls=Polls(runner, actors),
         whiteboards=Whiteboards(runner, actors),
         stages=Stages(runner, actors),
+        cameras=Cameras(runner, actors),
         read_store=read_store,
         projector=projector,
         policies=policy_runner,
@@ -264,6 +271,7 @@ def bootstrap(
             polls=PollsView(read_store),
             whiteboard=WhiteboardView(read_store),
             stage=StageView(read_store),
+            cameras=CamerasView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,

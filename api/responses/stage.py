@@ -36,3 +36,22 @@ class StageState(Answer):
     session: int
     presentation: dict[str, Any] | None
     video: dict[str, Any] | None
+
+
+class CameraState(Answer):
+    """After a camera change: the owner's feed limit, how many are in use, who shows what."""
+
+    room_id: str
+    session: int
+    limit: int
+    in_use: int
+    shows: dict[str, str]
+
+
+class CameraFeedList(Answer):
+    """Who is on stage, each showing a ``camera`` or an ``avatar``."""
+
+    room_id: str
+    session: int
+    in_use: int
+    feeds: list[dict[str, Any]]

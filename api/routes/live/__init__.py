@@ -7,7 +7,18 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from api.routes.live import audio, chat, cta, hands, polls, questions, sessions, stage, whiteboard
+from api.routes.live import (
+    audio,
+    cameras,
+    chat,
+    cta,
+    hands,
+    polls,
+    questions,
+    sessions,
+    stage,
+    whiteboard,
+)
 from api.routes.live.actions import SnapshotHook, SocketAction
 
 MODULES: tuple[ModuleType, ...] = (
@@ -20,6 +31,7 @@ MODULES: tuple[ModuleType, ...] = (
     polls,
     whiteboard,
     stage,
+    cameras,
 )
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {
