@@ -81,7 +81,7 @@ class Cameras:
             if guest is None or not guest.present:
                 raise NotFoundError("nobody with that email is in this session")
             feeds = feeds_of(unit, actor)
-            feeds.ask_guest(guest.email, actor.email, unit.now)
+            feeds.ask_guest(guest.email, unit.now)
             limit = account_limits(unit, unit.get(Room, room_id, "room").account_id).camera_feeds
             return Result(200, feeds_body(feeds, limit))
 

@@ -49,7 +49,6 @@ class CameraFeeds(CheapCopy, Aggregate):
 
     class GuestAsked(Aggregate.Event):
         email: str
-        by: str
         at: datetime
 
     class CameraOn(Aggregate.Event):
@@ -85,15 +84,15 @@ class CameraFeeds(CheapCopy, Aggregate):
     def may_use_camera(self, email: str, presents: bool) -> bool:
         return presents or email in self.guests
 
-    def ask_guest(self, email: str, by: str, at: datetime) -> bool:
+    def ask_guest(self, email: str, at: datetime) -> bool:
         """Let an attendee turn their camera on; False when already asked."""
         if email in self.guests:
             return False
-        self._guest_asked(email, by, at)
+        self._guest_asked(email, at)
         return True
 
     @event(GuestAsked)
-    def _guest_asked(self, email: str, by: str, at: datetime) -> None:
+    def _guest_asked(self, email: str, at: datetime) -> None:
         self.guests.append(email)
 
     def turn_on(self, email: str, nickname: str, limit: int, at: datetime) -> bool:

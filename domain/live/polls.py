@@ -129,7 +129,7 @@ class Poll(CheapCopy, Aggregate):
         kind: str
         name: str
         questions: list[dict[str, Any]]
-        by: str
+        email: str
         at: datetime
 
     class Opened(Aggregate.Event):
@@ -151,7 +151,7 @@ class Poll(CheapCopy, Aggregate):
         kind: str,
         name: str,
         questions: list[dict[str, Any]],
-        by: str,
+        email: str,
         at: datetime,
     ) -> None:
         self.room_id, self.session, self.kind, self.name = room_id, session, kind, name

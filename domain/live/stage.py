@@ -36,22 +36,22 @@ class Stage(CheapCopy, Aggregate):
         file_id: str
         name: str
         page: int
-        by: str
+        email: str
         at: datetime
 
     class PresentationStopped(Aggregate.Event):
-        by: str
+        email: str
         at: datetime
 
     class VideoShown(Aggregate.Event):
         video_id: str
         position_ms: int
         playing: bool
-        by: str
+        email: str
         at: datetime
 
     class VideoStopped(Aggregate.Event):
-        by: str
+        email: str
         at: datetime
 
     @staticmethod
@@ -68,7 +68,9 @@ class Stage(CheapCopy, Aggregate):
         self.presentation: dict[str, Any] | None = None  # file_id, name, page
         self.video: dict[str, Any] | None = None  # video_id, position_ms, playing
 
-    def show_presentation(self, file_id: str, name: str, page: int, by: str, at: datetime) -> bool:
+    def show_presentation(
+        self, file_id: str, name: str, page: int, email: str, at: datetime
+    ) -> bool:
         """Show a file at a page (a page turn is the same file at another page)."""
         file_id, name = file_id.strip(), name.strip()
         if not 1 <= len(file_id) <= MAX_FILE or not 1 <= len(name) <= MAX_FILE:
@@ -77,27 +79,27 @@ class Stage(CheapCopy, Aggregate):
             raise InvalidRequestError(f"page must be 1 to {MAX_PAGE}")
         if self.presentation == {"file_id": file_id, "name": name, "page": page}:
             return False
-        self._presentation_shown(file_id, name, page, by, at)
+        self._presentation_shown(file_id, name, page, email, at)
         return True
 
     @event(PresentationShown)
     def _presentation_shown(
-        self, file_id: str, name: str, page: int, by: str, at: datetime
+        self, file_id: str, name: str, page: int, email: str, at: datetime
     ) -> None:
         self.presentation = {"file_id": file_id, "name": name, "page": page}
 
-    def stop_presentation(self, by: str, at: datetime) -> bool:
+    def stop_presentation(self, email: str, at: datetime) -> bool:
         if self.presentation is None:
             return False
-        self._presentation_stopped(by, at)
+        self._presentation_stopped(email, at)
         return True
 
     @event(PresentationStopped)
-    def _presentation_stopped(self, by: str, at: datetime) -> None:
+    def _presentation_stopped(self, email: str, at: datetime) -> None:
         self.presentation = None
 
     def show_video(
-        self, video_id: str | None, position_ms: int, playing: bool, by: str, at: datetime
+        self, video_id: str | None, position_ms: int, playing: bool, email: str, at: datetime
     ) -> None:
         """Share a video, or (no ``video_id``) play, pause or seek the one shared: each says
         where the video is at ``at`` and whether it plays on from there."""
@@ -109,20 +111,20 @@ class Stage(CheapCopy, Aggregate):
             raise InvalidRequestError("video_id must be a YouTube video id (11 characters)")
         if not 0 <= position_ms <= MAX_POSITION_MS:
             raise InvalidRequestError("position must be 0 to 24 hours, in seconds")
-        self._video_shown(video_id, position_ms, playing, by, at)
+        self._video_shown(video_id, position_ms, playing, email, at)
 
     @event(VideoShown)
     def _video_shown(
-        self, video_id: str, position_ms: int, playing: bool, by: str, at: datetime
+        self, video_id: str, position_ms: int, playing: bool, email: str, at: datetime
     ) -> None:
         self.video = {"video_id": video_id, "position_ms": position_ms, "playing": playing}
 
-    def stop_video(self, by: str, at: datetime) -> bool:
+    def stop_video(self, email: str, at: datetime) -> bool:
         if self.video is None:
             return False
-        self._video_stopped(by, at)
+        self._video_stopped(email, at)
         return True
 
     @event(VideoStopped)
-    def _video_stopped(self, by: str, at: datetime) -> None:
+    def _video_stopped(self, email: str, at: datetime) -> None:
         self.video = None

@@ -81,12 +81,12 @@ class Whiteboard(CheapCopy, Aggregate):
 
     class CollaborationSet(Aggregate.Event):
         on: bool
-        by: str
+        email: str
         at: datetime
 
     class Cleared(Aggregate.Event):
         generation: int
-        by: str
+        email: str
         at: datetime
 
     @staticmethod
@@ -103,26 +103,26 @@ class Whiteboard(CheapCopy, Aggregate):
         self.collaborate = False
         self.generation = 0
 
-    def set_collaborate(self, on: bool, by: str, at: datetime) -> bool:
+    def set_collaborate(self, on: bool, email: str, at: datetime) -> bool:
         """Let attendees draw (on) or only presenters (off); False when nothing changes."""
         if on == self.collaborate:
             return False
-        self._collaboration_set(on, by, at)
+        self._collaboration_set(on, email, at)
         return True
 
     @event(CollaborationSet)
-    def _collaboration_set(self, on: bool, by: str, at: datetime) -> None:
+    def _collaboration_set(self, on: bool, email: str, at: datetime) -> None:
         self.collaborate = on
 
     def may_draw(self, presents: bool) -> bool:
         return presents or self.collaborate
 
-    def clear(self, by: str, at: datetime) -> None:
+    def clear(self, email: str, at: datetime) -> None:
         """Wipe the board: what was drawn before is no longer shown to anyone."""
-        self._cleared(self.generation + 1, by, at)
+        self._cleared(self.generation + 1, email, at)
 
     @event(Cleared)
-    def _cleared(self, generation: int, by: str, at: datetime) -> None:
+    def _cleared(self, generation: int, email: str, at: datetime) -> None:
         self.generation = generation
 
 

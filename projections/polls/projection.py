@@ -43,7 +43,7 @@ class PollsProjection:
                     event.kind,
                     event.name,
                     json.dumps(event.questions),
-                    event.by,
+                    event.email,
                     event.at.isoformat(),
                 ),
             )
