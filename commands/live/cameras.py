@@ -14,7 +14,7 @@ from uuid import UUID
 from commands.errors import PermissionDeniedError
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter, viewer
 from commands.rooms import account_limits
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.admission import Admission
 from domain.errors import NotFoundError
 from domain.live.cameras import AVATAR, CameraFeeds
@@ -66,7 +66,7 @@ class Cameras:
                 if len(feeds.in_use) >= limit:
                     self._give_back_feeds_of_the_gone(unit, actor, feeds)
                 feeds.turn_on(actor.email, actor.nickname, limit, unit.now)
-            return Result(200, feeds_body(feeds, limit))
+            return Result(Outcome.DONE, feeds_body(feeds, limit))
 
         return self.runner.run(command)
 
@@ -83,7 +83,7 @@ class Cameras:
             feeds = feeds_of(unit, actor)
             feeds.ask_guest(guest.email, unit.now)
             limit = account_limits(unit, unit.get(Room, room_id, "room").account_id).camera_feeds
-            return Result(200, feeds_body(feeds, limit))
+            return Result(Outcome.DONE, feeds_body(feeds, limit))
 
         return self.runner.run(command)
 

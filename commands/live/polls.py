@@ -24,7 +24,7 @@ from commands.live.actors import (
     require_presenter,
     viewer,
 )
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.errors import InvalidRequestError, NotFoundError
 from domain.live.polls import PRESENTERS, AnswerKey, Poll, PollAnswer, PollKind, define
 
@@ -85,7 +85,7 @@ class Polls:
             )
             if kind == PollKind.TEST:
                 unit.add(AnswerKey(room_id, actor.session, poll.id, key, PRESENTERS))
-            return Result(201, poll_body(poll))
+            return Result(Outcome.CREATED, poll_body(poll))
 
         return self.runner.run(command, idem)
 
@@ -98,7 +98,7 @@ class Polls:
             live_session(unit, actor)
             poll = room_poll(unit, actor, poll_id)
             poll.open(actor.session, unit.now)
-            return Result(200, poll_body(poll))
+            return Result(Outcome.DONE, poll_body(poll))
 
         return self.runner.run(command)
 
@@ -110,7 +110,7 @@ class Polls:
             require_presenter(actor, "close a poll")
             poll = room_poll(unit, actor, poll_id)
             poll.close(unit.now)
-            return Result(200, poll_body(poll))
+            return Result(Outcome.DONE, poll_body(poll))
 
         return self.runner.run(command)
 
@@ -122,7 +122,7 @@ class Polls:
             require_presenter(actor, "share a poll's results")
             poll = room_poll(unit, actor, poll_id)
             poll.share_results(shared, unit.now)
-            return Result(200, poll_body(poll))
+            return Result(Outcome.DONE, poll_body(poll))
 
         return self.runner.run(command)
 
@@ -175,6 +175,6 @@ class Polls:
                 "text": said,
                 "replaced": replaced,
             }
-            return Result(200, body)
+            return Result(Outcome.DONE, body)
 
         return self.runner.run(command)

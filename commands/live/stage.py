@@ -10,7 +10,7 @@ from typing import Any
 from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter, viewer
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.live.stage import Stage
 
 
@@ -52,7 +52,7 @@ class Stages:
             live_session(unit, actor)
             stage = stage_of(unit, actor)
             change(stage, actor.email, unit)
-            return Result(200, stage_body(stage))
+            return Result(Outcome.DONE, stage_body(stage))
 
         return self.runner.run(command)
 

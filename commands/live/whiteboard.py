@@ -12,7 +12,7 @@ from uuid import UUID
 
 from commands.errors import PermissionDeniedError
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter, viewer
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.live.whiteboard import Mark, MarkKind, Whiteboard, mark_shape
 
 
@@ -50,7 +50,7 @@ class Whiteboards:
             live_session(unit, actor)
             board = board_of(unit, actor)
             board.set_collaborate(on, actor.email, unit.now)
-            return Result(200, board_body(board))
+            return Result(Outcome.DONE, board_body(board))
 
         return self.runner.run(command)
 
@@ -63,7 +63,7 @@ class Whiteboards:
             live_session(unit, actor)
             board = board_of(unit, actor)
             board.clear(actor.email, unit.now)
-            return Result(200, board_body(board))
+            return Result(Outcome.DONE, board_body(board))
 
         return self.runner.run(command)
 
@@ -104,6 +104,6 @@ class Whiteboards:
                 )
             )
             body = {"mark_id": str(mark.id), "kind": kind.value, "generation": generation}
-            return Result(200, body | shape)
+            return Result(Outcome.DONE, body | shape)
 
         return self.runner.run(command)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.routes.live import ACTIONS
+from commands.unit_of_work import Outcome
 from domain.live.cameras import CameraFeeds
 from podium.bootstrap import Podium
 from tests.e2e.engagement import Person, attendee, live_room, presenter, room_path
@@ -168,7 +169,7 @@ def test_camera_over_the_socket_action(client: TestClient, podium: Podium) -> No
     result = action.run(
         podium, speaker.credential, UUID(room["room_id"]), action.body.model_validate({"on": True})
     )
-    assert (result.status, result.body["in_use"]) == (200, 1)
+    assert (result.outcome, result.body["in_use"]) == (Outcome.DONE, 1)
 
 
 def test_the_last_feed_taken_twice_from_the_same_state_is_one_write_only(

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from api.routes.live import ACTIONS
 from api.routes.live.polls import AnswerFrame
-from commands.unit_of_work import Result, UnitOfWork
+from commands.unit_of_work import Outcome, Result, UnitOfWork
 from domain.live.polls import PRESENTERS, PollAnswer
 from podium.bootstrap import Podium
 from tests.e2e.engagement import Person, attendee, live_room, presenter, room_path
@@ -272,7 +272,7 @@ def test_poll_answer_over_the_socket_action_follows_the_same_rules(
     )
     assert isinstance(frame, AnswerFrame)
     taken = action.run(podium, ann.credential, UUID(room["room_id"]), frame)
-    assert (taken.status, taken.body["choices"]) == (200, ["c2"])
+    assert (taken.outcome, taken.body["choices"]) == (Outcome.DONE, ["c2"])
     podium.projector.catch_up()
     assert counts(expect(read(client, room, owner, poll, "results"), 200), "q1")["c2"] == 1
 
@@ -305,7 +305,7 @@ def test_an_answer_the_log_puts_after_the_close_is_not_counted(
                 PRESENTERS,
             )
         )
-        return Result(200, {})
+        return Result(Outcome.DONE, {})
 
     podium.runner.run(late)
     podium.projector.catch_up()

@@ -11,7 +11,7 @@ from httpx import Response
 
 from api.routes.live import ACTIONS
 from commands.errors import PermissionDeniedError
-from commands.unit_of_work import Result, UnitOfWork
+from commands.unit_of_work import Outcome, Result, UnitOfWork
 from domain.live.whiteboard import Mark, Whiteboard
 from podium.bootstrap import Podium
 from tests.e2e.engagement import Person, attendee, live_room, room_path
@@ -134,7 +134,7 @@ def test_marks_that_lost_a_race_in_the_log_are_not_shown(
         # What racing strokes' saves do: their checks saw the board before the clear / switch.
         unit.add(Mark(room_id, 1, 0, "stroke", shape, "o@example.com", "O", True, unit.now))
         unit.add(Mark(room_id, 1, 1, "stroke", shape, "a@example.com", "A", False, unit.now))
-        return Result(200, {})
+        return Result(Outcome.DONE, {})
 
     podium.runner.run(late)
     podium.projector.catch_up()
@@ -155,4 +155,4 @@ def test_a_stroke_over_the_socket_follows_the_same_rules(
         action.run(podium, ann.credential, UUID(room["room_id"]), frame)
     assert head(podium) == before
     collaborate(client, room, owner, True)
-    assert action.run(podium, ann.credential, UUID(room["room_id"]), frame).status == 200
+    assert action.run(podium, ann.credential, UUID(room["room_id"]), frame).outcome == Outcome.DONE
