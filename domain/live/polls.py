@@ -123,7 +123,7 @@ def define(
 class Poll(CheapCopy, Aggregate):
     """A poll or test of a room: written before or during an event, opened in a session."""
 
-    class Created(Aggregate.Created):
+    class Written(Aggregate.Created):
         room_id: UUID
         session: int
         kind: str
@@ -143,7 +143,7 @@ class Poll(CheapCopy, Aggregate):
         shared: bool
         at: datetime
 
-    @event(Created)
+    @event(Written)
     def __init__(
         self,
         room_id: UUID,
@@ -240,7 +240,7 @@ class Poll(CheapCopy, Aggregate):
 class AnswerKey(CheapCopy, Aggregate):
     """A test's correct answers: presenters-only, so attendees' clients never receive them."""
 
-    class Created(Aggregate.Created):
+    class Set(Aggregate.Created):
         room_id: UUID
         session: int
         poll_id: UUID
@@ -255,7 +255,7 @@ class AnswerKey(CheapCopy, Aggregate):
     def id_for(poll_id: UUID) -> UUID:
         return derived_id("answer-key", str(poll_id))
 
-    @event(Created)
+    @event(Set)
     def __init__(
         self,
         room_id: UUID,

@@ -13,11 +13,11 @@ from domain.live.polls import AnswerKey, Poll, PollAnswer
 from projections.store import Cursor
 
 EVENTS: tuple[type, ...] = (
-    Poll.Created,
+    Poll.Written,
     Poll.Opened,
     Poll.Closed,
     Poll.ResultsShared,
-    AnswerKey.Created,
+    AnswerKey.Set,
     PollAnswer.Answered,
     PollAnswer.Changed,
 )
@@ -32,7 +32,7 @@ class PollsProjection:
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
         poll_id = str(event.originator_id)
-        if isinstance(event, Poll.Created):
+        if isinstance(event, Poll.Written):
             cursor.execute(
                 "INSERT INTO polls (poll_id, room_id, created_session, kind, name, questions, "
                 "status, created_by, created_at) VALUES (%s, %s, %s, %s, %s, %s, 'draft', %s, %s)",
@@ -63,7 +63,7 @@ class PollsProjection:
                 "UPDATE polls SET results_shared = %s WHERE poll_id = %s",
                 (1 if event.shared else 0, poll_id),
             )
-        elif isinstance(event, AnswerKey.Created):
+        elif isinstance(event, AnswerKey.Set):
             cursor.execute(
                 "UPDATE polls SET answer_key = %s WHERE poll_id = %s",
                 (json.dumps(event.key), str(event.poll_id)),

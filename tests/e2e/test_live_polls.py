@@ -311,3 +311,24 @@ def test_an_answer_the_log_puts_after_the_close_is_not_counted(
     podium.projector.catch_up()
     results = expect(read(client, room, owner, poll, "results"), 200)
     assert (results["respondents"], counts(results, "q1")) == (0, {"c1": 0, "c2": 0})
+
+
+def test_the_room_feed_never_carries_a_tests_key_or_answers_to_everyone(
+    client: TestClient, podium: Podium
+) -> None:
+    """The key and each answer are presenters-only streams in the room feed; the poll itself
+    reaches everyone, with no correct answers in it."""
+    owner = trial_owner(client, "owner@example.com")
+    room = live_room(client, owner)
+    ann = attendee(client, room, "ann@example.com")
+    quiz = create(client, room, owner, QUIZ)
+    act(client, room, owner, quiz, "open")
+    expect(answer(client, room, ann, quiz, "q1", choices=["c2"]), 200)
+    podium.projector.catch_up()
+    rows = podium.views.room_feed.between([room["room_id"]], 0, head(podium))
+    for_all = [r for r in rows if r["audience"] != PRESENTERS]
+    presenters_only = {r["kind"] for r in rows if r["audience"] == PRESENTERS}
+    assert {"poll.written", "poll.opened"} <= {r["kind"] for r in for_all}
+    assert "correct" not in str(for_all)
+    assert "accepted" not in str(for_all)
+    assert presenters_only == {"answer_key.set", "poll_answer.answered"}
