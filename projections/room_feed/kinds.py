@@ -57,14 +57,17 @@ def room_aggregates(package: str = LIVE_PACKAGE) -> list[type[Aggregate]]:
 
 
 def event_classes(aggregate: type[Aggregate]) -> list[type[Aggregate.Event]]:
-    """The event classes an aggregate class defines (its nested ``Aggregate.Event`` classes)."""
+    """The event classes an aggregate class defines (its nested ``Aggregate.Event`` classes).
+
+    Its ``Created`` is one even when eventsourcing made it (an aggregate that names no created
+    event is created by it); only the per-class ``Event`` base is never appended itself."""
     return [
         value
         for value in vars(aggregate).values()
         if isinstance(value, type)
         and issubclass(value, Aggregate.Event)
         and value.__qualname__.startswith(f"{aggregate.__qualname__}.")
-        and value.__qualname__.rsplit(".", 1)[-1] not in ("Event", "Created")
+        and value.__qualname__.rsplit(".", 1)[-1] != "Event"
     ]
 
 

@@ -14,7 +14,7 @@ from domain.ids import derived_id
 from domain.live_session import LiveSession
 from podium.bootstrap import Podium
 from projections.projector import Projector
-from projections.room_feed.kinds import room_aggregates
+from projections.room_feed.kinds import room_aggregates, room_topics
 from projections.room_feed.projection import RoomFeedProjection
 
 AT = datetime(2026, 10, 15, 9, 0, tzinfo=UTC)
@@ -45,6 +45,13 @@ class PrivateNote(Aggregate):
         pass
 
 
+class Sticker(Aggregate):
+    """A test-only room aggregate created by the ``Created`` class eventsourcing makes itself."""
+
+    def __init__(self, room_id: UUID, session: int, label: str) -> None:
+        self.label = label
+
+
 def projector_with(podium: Podium, feed: RoomFeedProjection) -> Projector:
     return Projector(
         podium.store.recorder, podium.store.mapper.to_domain_event, podium.read_store, [feed]
@@ -56,6 +63,13 @@ def test_the_feed_finds_the_room_aggregates_without_a_list() -> None:
     names = {cls.__name__ for cls in room_aggregates()}
     assert {"LiveSession", "Admission"} <= names
     assert not names & {"Seat", "Room", "RoomSessions", "Account"}
+
+
+def test_an_aggregate_created_by_its_own_created_class_is_in_the_feed() -> None:
+    """An aggregate that names no created event is created by ``<Aggregate>.Created``; that
+    class is one of its room topics, so its stream is not invisible to the feed."""
+    topics = {topic for cls in [Sticker] for topic in room_topics([cls])}
+    assert f"{__name__}:Sticker.Created" in topics
 
 
 def test_room_events_land_in_their_rooms_feed_in_order_with_kind_and_payload(
