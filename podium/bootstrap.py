@@ -24,6 +24,8 @@ from commands.live.cta import CallsToAction
 from commands.live.hands import Hands
 from commands.live.polls import Polls
 from commands.live.questions import Questions
+from commands.live.recording import Recordings
+from commands.live.room_settings import LiveRoomSettings
 from commands.live.sessions import Live
 from commands.live.stage import Stages
 from commands.live.whiteboard import Whiteboards
@@ -66,6 +68,8 @@ from projections.outbox.view import OutboxView
 from projections.polls.projection import PollsProjection
 from projections.polls.view import PollsView
 from projections.projector import Projector
+from projections.recordings.projection import RecordingsProjection
+from projections.recordings.view import RecordingsView
 from projections.room_feed.projection import RoomFeedProjection
 from projections.room_feed.view import RoomFeedView
 from projections.rooms.headcount import Headcount
@@ -102,6 +106,7 @@ class Views:
     whiteboard: WhiteboardView
     stage: StageView
     cameras: CamerasView
+    recordings: RecordingsView
 
 
 @dataclass
@@ -138,6 +143,8 @@ class Podium:
     questions: Questions
     hands: Hands
     ctas: CallsToAction
+    recordings: Recordings
+    live_settings: LiveRoomSettings
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -212,6 +219,7 @@ def bootstrap(
             WhiteboardProjection(),
             StageProjection(),
             CamerasProjection(),
+            RecordingsProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -272,6 +280,7 @@ def bootstrap(
             whiteboard=WhiteboardView(read_store),
             stage=StageView(read_store),
             cameras=CamerasView(read_store),
+            recordings=RecordingsView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
@@ -280,4 +289,6 @@ def bootstrap(
         questions=Questions(runner, actors),
         hands=Hands(runner, actors),
         ctas=CallsToAction(runner, actors),
+        recordings=Recordings(runner, actors),
+        live_settings=LiveRoomSettings(runner, actors),
     )

@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.persistence import Notification
 
 from commands.live.cta import CtaExpiry
+from commands.live.recording import RecordingReactions
 from commands.reactions import NotDueError, Reactions
 from commands.store import EventStore
 from domain.admission import Admission
@@ -24,6 +25,7 @@ from projections.projector import Projector
 from projections.rooms.view import RoomsView
 from workers.cta_policies import HideCallToAction
 from workers.policies import NotReadyError, Policy, caused_by
+from workers.recording_policies import recording_policies
 
 
 def topic(cls: type) -> str:
@@ -144,4 +146,5 @@ def policies(
         ThankParticipants(store, reactions, projector, rooms),
         EndEmptySessions(store, reactions, projector, rooms),
         HideCallToAction(CtaExpiry(reactions.runner)),
+        *recording_policies(store, RecordingReactions(reactions.runner)),
     ]

@@ -97,11 +97,12 @@ def test_replaying_the_policies_sends_nothing_twice_and_appends_nothing(
     owner = trial_owner(client, "owner@example.com")
     room = permanent_room(client, owner, 5)
     run_session(client, owner, room, "ann@example.com", "ben@example.com")
-    assert podium.policies.catch_up() == 2  # two policies, one event each
+    reacted = podium.policies.catch_up()  # each policy, once per event it reads
+    assert reacted >= 2  # at least the two of the session's end
     before = head(podium)
     for policy in podium.policies.policies:
         podium.policies.rewind(policy.name, 0)
-    assert podium.policies.catch_up() == 2
+    assert podium.policies.catch_up() == reacted
     assert head(podium) == before
     assert deliver_due(podium, transport) == 2
     assert deliver_due(podium, transport) == 0

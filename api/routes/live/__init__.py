@@ -15,6 +15,7 @@ from api.routes.live import (
     hands,
     polls,
     questions,
+    recording,
     sessions,
     stage,
     whiteboard,
@@ -32,6 +33,7 @@ MODULES: tuple[ModuleType, ...] = (
     whiteboard,
     stage,
     cameras,
+    recording,
 )
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {

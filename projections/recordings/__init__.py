@@ -1,0 +1,1 @@
+"""Recording control's read model: each session's recordings, and the allowance used."""

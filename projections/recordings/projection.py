@@ -1,0 +1,113 @@
+"""Recorder and RecordingAccount events (and presenters-only periods) to recording rows."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain.live.recording import Recorder, RecordingAccount
+from projections.store import Cursor
+
+
+def topic(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
+
+
+class RecordingsProjection:
+    """One row per recording of a session, one per account's usage, and the periods of a
+    session spent in presenters-only mode (nothing is recorded in them)."""
+
+    name: str = "recordings"
+    topics: tuple[str, ...] = tuple(
+        topic(cls)
+        for cls in (
+            Recorder.Opened,
+            Recorder.Started,
+            Recorder.Stopped,
+            RecordingAccount.Opened,
+            RecordingAccount.AutostartSet,
+            RecordingAccount.Used,
+        )
+    )
+    tables: tuple[str, ...] = (
+        "recorders",
+        "recordings",
+        "recording_usage",
+        "presenters_only_periods",
+    )
+
+    def apply(self, cursor: Cursor, event: Any, position: int) -> None:
+        recorder_id = str(event.originator_id)
+        if isinstance(event, Recorder.Opened):
+            cursor.execute(
+                "INSERT INTO recorders (recorder_id, room_id, session, account_id) "
+                "VALUES (%s, %s, %s, %s)",
+                (recorder_id, str(event.room_id), event.session, str(event.account_id)),
+            )
+        elif isinstance(event, Recorder.Started):
+            cursor.execute(
+                "INSERT INTO recordings (recorder_id, number, room_id, session, account_id, "
+                "language, started_by, autostart, started_at) "
+                "SELECT recorder_id, %s, room_id, session, account_id, %s, %s, %s, %s "
+                "FROM recorders WHERE recorder_id = %s",
+                (
+                    event.number,
+                    event.language,
+                    event.by,
+                    event.autostart,
+                    event.at.isoformat(),
+                    recorder_id,
+                ),
+            )
+        elif isinstance(event, Recorder.Stopped):
+            cursor.execute(
+                "UPDATE recordings SET stopped_at = %s, stopped_by = %s, stop_reason = %s, "
+                "seconds = %s WHERE recorder_id = %s AND number = %s",
+                (
+                    event.at.isoformat(),
+                    event.by,
+                    event.reason,
+                    event.seconds,
+                    recorder_id,
+                    event.number,
+                ),
+            )
+        else:
+            self._account(cursor, event)
+
+    @staticmethod
+    def _account(cursor: Cursor, event: Any) -> None:
+        stream_id = str(event.originator_id)
+        if isinstance(event, RecordingAccount.Opened):
+            cursor.execute(
+                "INSERT INTO recording_usage (stream_id, account_id, autostart, used_seconds) "
+                "VALUES (%s, %s, %s, 0)",
+                (stream_id, str(event.account_id), False),
+            )
+        elif isinstance(event, RecordingAccount.AutostartSet):
+            cursor.execute(
+                "UPDATE recording_usage SET autostart = %s WHERE stream_id = %s",
+                (event.autostart, stream_id),
+            )
+        elif isinstance(event, RecordingAccount.Used):
+            cursor.execute(
+                "UPDATE recording_usage SET used_seconds = used_seconds + %s WHERE stream_id = %s",
+                (event.seconds, stream_id),
+            )
+
+    @staticmethod
+    def presenters_only(cursor: Cursor, room_id: str, session: int, on: bool, at: datetime) -> None:
+        """The session's audio mode became presenters only (``on``) or left it: open or close
+        the period. Fed by the audio module's mode-changed event (see ``topics``)."""
+        if on:
+            cursor.execute(
+                "INSERT INTO presenters_only_periods (room_id, session, started_at) "
+                "VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
+                (room_id, session, at.isoformat()),
+            )
+        else:
+            cursor.execute(
+                "UPDATE presenters_only_periods SET ended_at = %s "
+                "WHERE room_id = %s AND session = %s AND ended_at IS NULL",
+                (at.isoformat(), room_id, session),
+            )
