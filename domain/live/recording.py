@@ -69,13 +69,13 @@ class Recorder(CheapCopy, Aggregate):
     class Started(Aggregate.Event):
         number: int
         language: str
-        by: str
+        email: str  # who pressed REC ("autostart" for the policy); presenters only (0014)
         autostart: bool
         at: datetime
 
     class Stopped(Aggregate.Event):
         number: int
-        by: str
+        email: str  # who stopped it ("podium" at the session's end); presenters only
         reason: str
         seconds: int
         at: datetime
@@ -106,8 +106,10 @@ class Recorder(CheapCopy, Aggregate):
         return True
 
     @event(Started)
-    def _started(self, number: int, language: str, by: str, autostart: bool, at: datetime) -> None:
-        self.takes.append(Take(number, language, by, at, autostart))
+    def _started(
+        self, number: int, language: str, email: str, autostart: bool, at: datetime
+    ) -> None:
+        self.takes.append(Take(number, language, email, at, autostart))
 
     def stop(self, by: str, reason: str, at: datetime) -> Take | None:
         """Stop the recording in progress and return it; None when none runs."""
@@ -118,8 +120,10 @@ class Recorder(CheapCopy, Aggregate):
         return self.takes[-1]
 
     @event(Stopped)
-    def _stopped(self, number: int, by: str, reason: str, seconds: int, at: datetime) -> None:
-        self.takes[-1] = replace(self.takes[-1], stopped_at=at, stopped_by=by, stop_reason=reason)
+    def _stopped(self, number: int, email: str, reason: str, seconds: int, at: datetime) -> None:
+        self.takes[-1] = replace(
+            self.takes[-1], stopped_at=at, stopped_by=email, stop_reason=reason
+        )
 
 
 class RecordingAccount(CheapCopy, Aggregate):

@@ -76,14 +76,14 @@ class LiveSettings(CheapCopy, Aggregate):
     class LanguageChanged(Aggregate.Event):
         session: int
         language: str
-        by: str
+        email: str  # who changed it; presenters only (decision 0014)
         at: datetime
 
     class TollFreeChanged(Aggregate.Event):
         session: int
         toll_free: bool
         phone_gateway: bool
-        by: str
+        email: str
         at: datetime
 
     @staticmethod
@@ -108,7 +108,7 @@ class LiveSettings(CheapCopy, Aggregate):
         return True
 
     @event(LanguageChanged)
-    def _language_changed(self, session: int, language: str, by: str, at: datetime) -> None:
+    def _language_changed(self, session: int, language: str, email: str, at: datetime) -> None:
         self.language = language
 
     def note_toll_free(
@@ -119,7 +119,7 @@ class LiveSettings(CheapCopy, Aggregate):
 
     @event(TollFreeChanged)
     def _toll_free_changed(
-        self, session: int, toll_free: bool, phone_gateway: bool, by: str, at: datetime
+        self, session: int, toll_free: bool, phone_gateway: bool, email: str, at: datetime
     ) -> None:
         pass
 

@@ -53,7 +53,7 @@ class RecordingsProjection:
                 (
                     event.number,
                     event.language,
-                    event.by,
+                    event.email,
                     event.autostart,
                     event.at.isoformat(),
                     recorder_id,
@@ -65,7 +65,7 @@ class RecordingsProjection:
                 "seconds = %s WHERE recorder_id = %s AND number = %s",
                 (
                     event.at.isoformat(),
-                    event.by,
+                    event.email,
                     event.reason,
                     event.seconds,
                     recorder_id,

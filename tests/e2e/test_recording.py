@@ -20,6 +20,7 @@ from api.routes.live import ACTIONS
 from commands.errors import PermissionDeniedError
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
+from projections.recordings.projection import RecordingsProjection
 from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
 from tests.e2e.rooms import join, query_of, schedule
 from tests.e2e.test_live_sessions import end, start
@@ -307,3 +308,32 @@ def test_the_rec_action_is_in_the_socket_table_with_the_same_rules(
     audience = listener(client, room, "ann@example.com")
     with pytest.raises(PermissionDeniedError, match="start recording"):
         action.run(podium, audience, UUID(room["room_id"]), action.body())
+
+
+def test_presenters_only_periods_show_as_not_recorded_in_the_recordings_list(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """While recording, 5 minutes in presenters-only mode (fed to the read model the way the
+    audio module's mode change feeds it) are listed as not recorded; the recording's length
+    stays REC to stop."""
+    owner = trial_owner(client, "owner@example.com")
+    room = open_room(client, owner)
+    start(client, owner, room)
+    expect(press(client, room, "start", owner.headers), 200)
+    clock.advance(timedelta(minutes=2))
+    mode_change(podium, room, on=True)
+    clock.advance(timedelta(minutes=5))
+    mode_change(podium, room, on=False)
+    clock.advance(timedelta(minutes=3))
+    expect(press(client, room, "stop", owner.headers), 200)
+    [row] = recordings(client, owner, room, session=1)
+    assert row["seconds"] == 600
+    [cut] = row["not_recorded"]
+    assert (cut["seconds"], cut["why"], cut["until"] is not None) == (300, "presenters_only", True)
+
+
+def mode_change(podium: Podium, room: Json, *, on: bool) -> None:
+    """What the recordings projection does with an audio mode change into (or out of)
+    presenters only, at the clock's time."""
+    with podium.read_store.transaction() as cursor:
+        RecordingsProjection.presenters_only(cursor, room["room_id"], 1, on, podium.clock.now())
