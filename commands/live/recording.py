@@ -14,6 +14,7 @@ from typing import Any
 from uuid import UUID
 
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
+from commands.live.room_settings import current_language
 from commands.rooms import account_limits
 from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.errors import DomainError
@@ -28,7 +29,6 @@ from domain.live.recording import (
     check_allowance,
     used_minutes,
 )
-from domain.live.settings import LiveSettings, language_of
 from domain.live_session import LiveSession
 from domain.room import Room
 
@@ -76,7 +76,7 @@ def start_in(unit: UnitOfWork, room: Room, session: int, by: str, autostart: boo
     check_allowance(used, account_limits(unit, room.account_id).recording_minutes)
     if recorder is None:
         recorder = unit.add(Recorder(room.id, session, room.account_id, unit.now))
-    language = language_of(unit.find(LiveSettings, LiveSettings.id_for(room.id)))
+    language = current_language(unit, room.id, session)
     recorder.start(language, by, autostart, unit.now)
     return recorder_answer(room.id, session, recorder, started=True)
 
@@ -137,10 +137,6 @@ class Recordings:
             return self._usage(unit, account_id)
 
         return self.runner.run(command)
-
-    def usage(self, account_id: UUID) -> Result:
-        """The allowance, what the account's stopped recordings used of it, and its default."""
-        return self.runner.run(lambda unit: self._usage(unit, account_id))
 
     @staticmethod
     def _usage(unit: UnitOfWork, account_id: UUID) -> Result:

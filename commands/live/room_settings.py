@@ -16,7 +16,7 @@ from commands.live.actors import Actors, Caller, live_session, require_presenter
 from commands.rooms import account_limits
 from commands.unit_of_work import CommandRunner, Result, UnitOfWork
 from domain.errors import InvalidRequestError
-from domain.live.settings import LiveSettings, language_of, toll_free_change
+from domain.live.settings import LiveSettings, RoomLanguage, language_of, toll_free_change
 from domain.room import Room, warnings
 
 
@@ -47,12 +47,15 @@ class LiveRoomSettings:
             require_presenter(actor, "change the room's settings")
             live_session(unit, actor)
             room = unit.get(Room, room_id, "room")
-            found = unit.find(LiveSettings, LiveSettings.id_for(room_id))
-            settings = found or unit.add(LiveSettings(room_id, actor.session, unit.now))
+            found = unit.find(LiveSettings, LiveSettings.id_for(room_id, actor.session))
+            settings = found or unit.add(
+                LiveSettings(room_id, actor.session, current_language(unit, room_id, 0), unit.now)
+            )
             changed: list[str] = []
-            if language is not None and settings.set_language(
-                actor.session, language, actor.email, unit.now
-            ):
+            if language is not None and settings.set_language(language, actor.email, unit.now):
+                remembered = unit.find(RoomLanguage, RoomLanguage.id_for(room_id))
+                remembered = remembered or unit.add(RoomLanguage(room_id, unit.now))
+                remembered.choose(settings.language, unit.now)
                 changed.append("language")
             if toll_free is not None:
                 current = room.settings
@@ -63,11 +66,12 @@ class LiveRoomSettings:
                     unit.now,
                 )
                 if edited:
-                    settings.note_toll_free(actor.session, free, gateway, actor.email, unit.now)
+                    settings.note_toll_free(free, gateway, actor.email, unit.now)
                     changed += sorted(edited)
             if found is None and not changed:
                 unit.discard(settings)  # nothing to say: no stream for it
-            return Result(200, settings_state(room, settings, actor.session) | {"changed": changed})
+            state = settings_state(room, settings.language, actor.session)
+            return Result(200, state | {"changed": changed})
 
         return self.runner.run(command)
 
@@ -77,18 +81,24 @@ class LiveRoomSettings:
         def command(unit: UnitOfWork) -> Result:
             actor = self.actors.resolve(unit, room_id, caller)
             room = unit.get(Room, room_id, "room")
-            found = unit.find(LiveSettings, LiveSettings.id_for(room_id))
-            return Result(200, settings_state(room, found, actor.session))
+            language = current_language(unit, room_id, actor.session)
+            return Result(200, settings_state(room, language, actor.session))
 
         return self.runner.run(command)
 
 
-def settings_state(room: Room, settings: LiveSettings | None, session: int) -> dict[str, Any]:
+def current_language(unit: UnitOfWork, room_id: UUID, session: int) -> str:
+    """Session ``session``'s interface language (0: the one a new session starts with)."""
+    found = unit.find(LiveSettings, LiveSettings.id_for(room_id, session)) if session else None
+    return language_of(found, unit.find(RoomLanguage, RoomLanguage.id_for(room_id)))
+
+
+def settings_state(room: Room, language: str, session: int) -> dict[str, Any]:
     current = room.settings
     return {
         "room_id": str(room.id),
         "session": session,
-        "language": language_of(settings),
+        "language": language,
         "toll_free": current.toll_free,
         "phone_gateway": current.phone_gateway,
         "warnings": warnings(str(current.access_type), current.phone_gateway),

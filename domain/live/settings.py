@@ -1,9 +1,9 @@
 """Room settings changed from inside the room during an event: interface language, toll-free.
 
-``LiveSettings`` (id from room) keeps what presenters set there. It is one stream per room, not
-per session, because what they choose carries over to a permanent room's next session; every
-event names the session it was made in, so the room feed routes it (decision 0014). Chat on/off
-is the chat module's.
+``LiveSettings`` (id from room + session) keeps what presenters set in a session; room clients
+hear of it through its events (decision 0014). The language chosen carries over to a permanent
+room's next session through ``RoomLanguage`` (id from room), the room's memory of it. Chat
+on/off is the chat module's.
 
 Toll-free numbers work only through the phone gateway, so turning toll-free on while the gateway
 is off is refused until the caller says to turn the gateway on too (decision 0021). The room's own
@@ -66,64 +66,100 @@ def toll_free_change(
 
 
 class LiveSettings(CheapCopy, Aggregate):
-    """What presenters set in a room during its events."""
+    """What presenters set in one session of a room; its events are what room clients hear."""
 
     class Opened(Aggregate.Created):
         room_id: UUID
         session: int
+        language: str  # what the session started with: the room's last choice
         at: datetime
 
     class LanguageChanged(Aggregate.Event):
-        session: int
         language: str
         email: str  # who changed it; presenters only (decision 0014)
         at: datetime
 
     class TollFreeChanged(Aggregate.Event):
-        session: int
         toll_free: bool
         phone_gateway: bool
         email: str
         at: datetime
 
     @staticmethod
-    def create_id(room_id: UUID, session: int, at: datetime) -> UUID:
-        return LiveSettings.id_for(room_id)
+    def create_id(room_id: UUID, session: int, language: str, at: datetime) -> UUID:
+        return LiveSettings.id_for(room_id, session)
 
     @staticmethod
-    def id_for(room_id: UUID) -> UUID:
-        return derived_id("live-settings", str(room_id))
+    def id_for(room_id: UUID, session: int) -> UUID:
+        return derived_id("live-settings", f"{room_id}:{session}")
 
     @event(Opened)
-    def __init__(self, room_id: UUID, session: int, at: datetime) -> None:
-        self.room_id = room_id
-        self.language = DEFAULT_LANGUAGE
+    def __init__(self, room_id: UUID, session: int, language: str, at: datetime) -> None:
+        self.room_id, self.session = room_id, session
+        self.language = language
 
-    def set_language(self, session: int, language: str, by: str, at: datetime) -> bool:
+    def set_language(self, language: str, by: str, at: datetime) -> bool:
         """Change the interface language; False when it already is that language."""
         code = check_language(language)
         if code == self.language:
             return False
-        self._language_changed(session, code, by, at)
+        self._language_changed(code, by, at)
         return True
 
     @event(LanguageChanged)
-    def _language_changed(self, session: int, language: str, email: str, at: datetime) -> None:
+    def _language_changed(self, language: str, email: str, at: datetime) -> None:
         self.language = language
 
-    def note_toll_free(
-        self, session: int, toll_free: bool, phone_gateway: bool, by: str, at: datetime
-    ) -> None:
+    def note_toll_free(self, toll_free: bool, phone_gateway: bool, by: str, at: datetime) -> None:
         """Tell the room that toll-free (and the gateway) changed, so its clients show it."""
-        self._toll_free_changed(session, toll_free, phone_gateway, by, at)
+        self._toll_free_changed(toll_free, phone_gateway, by, at)
 
     @event(TollFreeChanged)
     def _toll_free_changed(
-        self, session: int, toll_free: bool, phone_gateway: bool, email: str, at: datetime
+        self, toll_free: bool, phone_gateway: bool, email: str, at: datetime
     ) -> None:
         pass
 
 
-def language_of(settings: LiveSettings | None) -> str:
-    """The room's interface language now: the default until a presenter changed it."""
-    return settings.language if settings is not None else DEFAULT_LANGUAGE
+class RoomLanguage(CheapCopy, Aggregate):
+    """The interface language a room's next session starts in: its presenters' last choice.
+
+    Its created event names no session on purpose: it is the room's memory, not a room event
+    (the session's ``LiveSettings`` carries the change to room clients).
+    """
+
+    class Opened(Aggregate.Created):
+        room_id: UUID
+        at: datetime
+
+    class Chosen(Aggregate.Event):
+        language: str
+        at: datetime
+
+    @staticmethod
+    def create_id(room_id: UUID, at: datetime) -> UUID:
+        return RoomLanguage.id_for(room_id)
+
+    @staticmethod
+    def id_for(room_id: UUID) -> UUID:
+        return derived_id("room-language", str(room_id))
+
+    @event(Opened)
+    def __init__(self, room_id: UUID, at: datetime) -> None:
+        self.room_id = room_id
+        self.language = DEFAULT_LANGUAGE
+
+    def choose(self, language: str, at: datetime) -> None:
+        if language != self.language:
+            self._chosen(check_language(language), at)
+
+    @event(Chosen)
+    def _chosen(self, language: str, at: datetime) -> None:
+        self.language = language
+
+
+def language_of(session: LiveSettings | None, room: RoomLanguage | None) -> str:
+    """The interface language now: the session's, else the room's last choice, else English."""
+    if session is not None:
+        return session.language
+    return room.language if room is not None else DEFAULT_LANGUAGE
