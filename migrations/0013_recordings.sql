@@ -37,3 +37,11 @@ CREATE TABLE presenters_only_periods (
     ended_at TEXT,
     PRIMARY KEY (room_id, session, started_at)
 );
+-- The interface language of each session that set one (the room's last choice carries on).
+CREATE TABLE live_languages (
+    stream_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    session INTEGER NOT NULL,
+    language TEXT NOT NULL
+);
+CREATE INDEX live_languages_room ON live_languages (room_id, session);

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.live.recording import Recorder, RecordingAccount
+from domain.live.settings import LiveSettings
 from projections.store import Cursor
 
 
@@ -27,6 +28,8 @@ class RecordingsProjection:
             RecordingAccount.Opened,
             RecordingAccount.AutostartSet,
             RecordingAccount.Used,
+            LiveSettings.Opened,
+            LiveSettings.LanguageChanged,
         )
     )
     tables: tuple[str, ...] = (
@@ -34,10 +37,11 @@ class RecordingsProjection:
         "recordings",
         "recording_usage",
         "presenters_only_periods",
+        "live_languages",
     )
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
-        recorder_id = str(event.originator_id)
+        recorder_id = str(event.originator_id)  # or the LiveSettings stream's
         if isinstance(event, Recorder.Opened):
             cursor.execute(
                 "INSERT INTO recorders (recorder_id, room_id, session, account_id) "
@@ -71,6 +75,17 @@ class RecordingsProjection:
                     recorder_id,
                     event.number,
                 ),
+            )
+        elif isinstance(event, LiveSettings.Opened):
+            cursor.execute(
+                "INSERT INTO live_languages (stream_id, room_id, session, language) "
+                "VALUES (%s, %s, %s, %s)",
+                (recorder_id, str(event.room_id), event.session, event.language),
+            )
+        elif isinstance(event, LiveSettings.LanguageChanged):
+            cursor.execute(
+                "UPDATE live_languages SET language = %s WHERE stream_id = %s",
+                (event.language, recorder_id),
             )
         else:
             self._account(cursor, event)

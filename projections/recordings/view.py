@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from domain.live.recording import used_minutes
+from domain.live.settings import DEFAULT_LANGUAGE
 from projections.store import ReadStore
 
 COLUMNS = (
@@ -82,6 +83,15 @@ class RecordingsView:
                 }
             )
         return listed
+
+    def language(self, room_id: str, session: int) -> str:
+        """Session ``session``'s interface language: its own, else the last one chosen before."""
+        rows = self.store.query(
+            "SELECT language FROM live_languages WHERE room_id = %s AND session <= %s "
+            "ORDER BY session DESC LIMIT 1",
+            (room_id, session),
+        )
+        return str(rows[0]["language"]) if rows else DEFAULT_LANGUAGE
 
     def usage(self, account_id: str, allowance_minutes: int) -> dict[str, Any]:
         """What the account's stopped recordings used of its allowance, and its default."""

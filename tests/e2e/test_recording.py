@@ -17,7 +17,9 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from api.routes.live import ACTIONS
+from api.routes.live.recording import snapshot
 from commands.errors import PermissionDeniedError
+from commands.unit_of_work import UnitOfWork
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from projections.recordings.projection import RecordingsProjection
@@ -337,3 +339,25 @@ def mode_change(podium: Podium, room: Json, *, on: bool) -> None:
     presenters only, at the clock's time."""
     with podium.read_store.transaction() as cursor:
         RecordingsProjection.presenters_only(cursor, room["room_id"], 1, on, podium.clock.now())
+
+
+def test_the_room_snapshot_shows_the_recording_and_the_language_without_emails_to_listeners(
+    client: TestClient, podium: Podium
+) -> None:
+    """The gateway's snapshot hook: a presenter sees who pressed REC, a listener sees that the
+    session records and in which language, but no email."""
+    owner = trial_owner(client, "owner@example.com")
+    room = open_room(client, owner)
+    start(client, owner, room)
+    speaker = presenter(client, room, "speaker@example.com")
+    audience = listener(client, room, "ann@example.com")
+    set_language(client, room, as_attendee(speaker), "fr")
+    expect(press(client, room, "start", as_attendee(speaker)), 200)
+    room_id = UUID(room["room_id"])
+    unit = UnitOfWork(podium.store, podium.clock.now(), payment_key="")
+    for credential, sees_email in ((speaker, True), (audience, False)):
+        actor = podium.actors.participant(unit, room_id, credential)
+        part = snapshot(podium, room_id, 1, actor)
+        assert (part["language"], part["recording"]["on"]) == ("fr", True)
+        [row] = part["recording"]["recordings"]
+        assert ("started_by" in row) is sees_email

@@ -22,7 +22,7 @@ from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.routes.rooms import own_room
 from api.schemas import Body
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from domain.errors import NotFoundError
 from domain.login import Role
@@ -63,6 +63,21 @@ def change_settings(podium: Podium, caller: Caller, room_id: UUID, body: LiveSet
         toll_free=body.toll_free,
         phone_gateway=body.phone_gateway,
     )
+
+
+PRIVATE = ("started_by", "stopped_by")  # presenters' emails: presenters only (decision 0014)
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): whether the session records, its recordings,
+    and the interface language; read from the recordings read model only."""
+    listed = podium.views.recordings.recordings(str(room_id), podium.clock.now(), session)
+    if not actor.presents:
+        listed = [{k: v for k, v in row.items() if k not in PRIVATE} for row in listed]
+    return {
+        "recording": {"on": any(row["running"] for row in listed), "recordings": listed},
+        "language": podium.views.recordings.language(str(room_id), session),
+    }
 
 
 ACTIONS = {
