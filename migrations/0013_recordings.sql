@@ -45,3 +45,9 @@ CREATE TABLE live_languages (
     language TEXT NOT NULL
 );
 CREATE INDEX live_languages_room ON live_languages (room_id, session);
+-- Which room and session each audio stream is (its mode changes make presenters-only periods).
+CREATE TABLE recording_audio_streams (
+    stream_id TEXT PRIMARY KEY,
+    room_id TEXT NOT NULL,
+    session INTEGER NOT NULL
+);

@@ -14,23 +14,36 @@ def topic(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
+# The audio module's events (domain/live/audio.py, decision 0016), named by topic so this read
+# model does not import that concern: its stream's created event names the room and session,
+# and a mode change into "presenters_only" opens a period nothing is recorded in, any other
+# mode closes it.
+AUDIO_OPENED = "domain.live.audio:Audio.Opened"
+AUDIO_MODE_CHANGED = "domain.live.audio:Audio.ModeChanged"
+PRESENTERS_ONLY = "presenters_only"
+
+
 class RecordingsProjection:
     """One row per recording of a session, one per account's usage, and the periods of a
     session spent in presenters-only mode (nothing is recorded in them)."""
 
     name: str = "recordings"
-    topics: tuple[str, ...] = tuple(
-        topic(cls)
-        for cls in (
-            Recorder.Opened,
-            Recorder.Started,
-            Recorder.Stopped,
-            RecordingAccount.Opened,
-            RecordingAccount.AutostartSet,
-            RecordingAccount.Used,
-            LiveSettings.Opened,
-            LiveSettings.LanguageChanged,
-        )
+    topics: tuple[str, ...] = (
+        *(
+            topic(cls)
+            for cls in (
+                Recorder.Opened,
+                Recorder.Started,
+                Recorder.Stopped,
+                RecordingAccount.Opened,
+                RecordingAccount.AutostartSet,
+                RecordingAccount.Used,
+                LiveSettings.Opened,
+                LiveSettings.LanguageChanged,
+            )
+        ),
+        AUDIO_OPENED,
+        AUDIO_MODE_CHANGED,
     )
     tables: tuple[str, ...] = (
         "recorders",
@@ -38,9 +51,13 @@ class RecordingsProjection:
         "recording_usage",
         "presenters_only_periods",
         "live_languages",
+        "recording_audio_streams",
     )
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
+        if topic(type(event)) in (AUDIO_OPENED, AUDIO_MODE_CHANGED):
+            self._audio(cursor, event)
+            return
         recorder_id = str(event.originator_id)  # or the LiveSettings stream's
         if isinstance(event, Recorder.Opened):
             cursor.execute(
@@ -109,6 +126,24 @@ class RecordingsProjection:
                 "UPDATE recording_usage SET used_seconds = used_seconds + %s WHERE stream_id = %s",
                 (event.seconds, stream_id),
             )
+
+    def _audio(self, cursor: Cursor, event: Any) -> None:
+        stream_id = str(event.originator_id)
+        if topic(type(event)) == AUDIO_OPENED:
+            cursor.execute(
+                "INSERT INTO recording_audio_streams (stream_id, room_id, session) "
+                "VALUES (%s, %s, %s)",
+                (stream_id, str(event.room_id), event.session),
+            )
+            return
+        cursor.execute(
+            "SELECT room_id, session FROM recording_audio_streams WHERE stream_id = %s",
+            (stream_id,),
+        )
+        row = cursor.fetchone()
+        if row is not None:
+            on = str(event.mode) == PRESENTERS_ONLY
+            self.presenters_only(cursor, row["room_id"], int(row["session"]), on, event.at)
 
     @staticmethod
     def presenters_only(cursor: Cursor, room_id: str, session: int, on: bool, at: datetime) -> None:

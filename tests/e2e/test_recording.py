@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -315,17 +315,20 @@ def test_the_rec_action_is_in_the_socket_table_with_the_same_rules(
 def test_presenters_only_periods_show_as_not_recorded_in_the_recordings_list(
     client: TestClient, podium: Podium, clock: ManualClock
 ) -> None:
-    """While recording, 5 minutes in presenters-only mode (fed to the read model the way the
-    audio module's mode change feeds it) are listed as not recorded; the recording's length
-    stays REC to stop."""
+    """While recording, 5 minutes in presenters-only mode (the audio stream's mode changes, as
+    the read model receives them) are listed as not recorded; the recording's length stays REC
+    to stop, and a mode change of another session's audio marks nothing here."""
     owner = trial_owner(client, "owner@example.com")
     room = open_room(client, owner)
     start(client, owner, room)
     expect(press(client, room, "start", owner.headers), 200)
+    audio = audio_stream(podium, room, session=1)
+    other = audio_stream(podium, room, session=2)
     clock.advance(timedelta(minutes=2))
-    mode_change(podium, room, on=True)
+    mode_change(podium, audio, "presenters_only")
+    mode_change(podium, other, "presenters_only")
     clock.advance(timedelta(minutes=5))
-    mode_change(podium, room, on=False)
+    mode_change(podium, audio, "listen_only")
     clock.advance(timedelta(minutes=3))
     expect(press(client, room, "stop", owner.headers), 200)
     [row] = recordings(client, owner, room, session=1)
@@ -334,11 +337,30 @@ def test_presenters_only_periods_show_as_not_recorded_in_the_recordings_list(
     assert (cut["seconds"], cut["why"], cut["until"] is not None) == (300, "presenters_only", True)
 
 
-def mode_change(podium: Podium, room: Json, *, on: bool) -> None:
-    """What the recordings projection does with an audio mode change into (or out of)
-    presenters only, at the clock's time."""
+def audio_event(qualname: str, **fields: Any) -> Any:
+    """Stands in for an event of domain/live/audio.py's ``Audio``: its topic, its fields."""
+    kind = type(qualname.rsplit(".", 1)[-1], (), {"__module__": "domain.live.audio"})
+    kind.__qualname__ = qualname
+    event = kind()
+    vars(event).update(fields)
+    return event
+
+
+def audio_stream(podium: Podium, room: Json, session: int) -> UUID:
+    """A session's audio stream as the read model learns of it (its created event)."""
+    stream = uuid4()
+    room_id = UUID(room["room_id"])
+    opened = audio_event("Audio.Opened", originator_id=stream, room_id=room_id, session=session)
     with podium.read_store.transaction() as cursor:
-        RecordingsProjection.presenters_only(cursor, room["room_id"], 1, on, podium.clock.now())
+        RecordingsProjection().apply(cursor, opened, 0)
+    return stream
+
+
+def mode_change(podium: Podium, stream: UUID, mode: str) -> None:
+    at = podium.clock.now()
+    changed = audio_event("Audio.ModeChanged", originator_id=stream, mode=mode, at=at)
+    with podium.read_store.transaction() as cursor:
+        RecordingsProjection().apply(cursor, changed, 0)
 
 
 def test_the_room_snapshot_shows_the_recording_and_the_language_without_emails_to_listeners(
