@@ -23,7 +23,16 @@ from commands.unit_of_work import UnitOfWork
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from projections.recordings.projection import RecordingsProjection
-from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
+from tests.e2e.helpers import (
+    Caller,
+    Json,
+    add_card,
+    expect,
+    head,
+    problem,
+    subscribe,
+    trial_owner,
+)
 from tests.e2e.rooms import join, query_of, schedule
 from tests.e2e.test_live_sessions import end, start
 
@@ -383,3 +392,23 @@ def test_the_room_snapshot_shows_the_recording_and_the_language_without_emails_t
         assert (part["language"], part["recording"]["on"]) == ("fr", True)
         [row] = part["recording"]["recordings"]
         assert ("started_by" in row) is sees_email
+
+
+def test_a_larger_plan_gives_room_for_new_recordings_again(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """The trial's 30 minutes used up, REC is refused; after subscribing to Live 25 (360
+    minutes) it starts again, and the usage shows the new allowance."""
+    owner = trial_owner(client, "owner@example.com")
+    room = open_room(client, owner)
+    start(client, owner, room)
+    expect(press(client, room, "start", owner.headers), 200)
+    clock.advance(timedelta(minutes=30))
+    expect(press(client, room, "stop", owner.headers), 200)
+    react(podium)
+    assert ALLOWANCE_UP in problem(press(client, room, "start", owner.headers), 409)["detail"]
+    add_card(client, owner)
+    subscribe(client, owner, "live-25")
+    assert expect(press(client, room, "start", owner.headers), 200)["started"] is True
+    used = usage(client, owner)
+    assert (used["allowance_minutes"], used["left_minutes"], used["used_up"]) == (360, 330, False)
