@@ -10,7 +10,7 @@ class Take(Answer):
 
     number: int
     language: str
-    started_by: str
+    started_by: str | None = None  # who pressed REC; shown to presenters only
     started_at: str
     autostart: bool
     stopped_at: str | None

@@ -123,7 +123,11 @@ class Recordings:
         def command(unit: UnitOfWork) -> Result:
             actor = self.actors.resolve(unit, room_id, caller)
             recorder = unit.find(Recorder, Recorder.id_for(room_id, actor.session))
-            return recorder_answer(room_id, actor.session, recorder)
+            answer = recorder_answer(room_id, actor.session, recorder)
+            current = answer.body["current"]
+            if current is not None and not actor.presents:
+                current.pop("started_by")  # a presenter's email: presenters only (0014)
+            return answer
 
         return self.runner.run(command)
 

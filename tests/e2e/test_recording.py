@@ -103,6 +103,10 @@ def test_a_presenter_starts_and_stops_a_recording_and_the_read_model_keeps_it(
     clock.advance(timedelta(minutes=12))
     stopped = expect(press(client, room, "stop", speaker), 200)
     assert (stopped["recording"], stopped["stopped"]) == (False, True)
+    audience = as_attendee(listener(client, room, "ann@example.com"))
+    seen = expect(client.get(f"/rooms/{room['room_id']}/recording", headers=audience), 200)
+    assert (seen["recording"], seen["current"]["number"]) == (False, 1)
+    assert "started_by" not in seen["current"]  # a presenter's email: presenters only
     [row] = recordings(client, owner, room)
     assert (row["session"], row["number"], row["seconds"], row["language"]) == (1, 1, 720, "en")
     assert (row["running"], row["stop_reason"], row["not_recorded"]) == (False, "stopped", [])
