@@ -16,7 +16,7 @@ from uuid import UUID
 from commands.live.actors import Actor, Actors, Caller, live_session, require_presenter
 from commands.live.room_settings import current_language
 from commands.rooms import account_limits
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.errors import DomainError
 from domain.live.recording import (
     BY_AUTOSTART,
@@ -57,7 +57,7 @@ def recorder_answer(room_id: UUID, session: int, recorder: Recorder | None, **mo
         "recording": running is not None,
         "current": take_state(running or last),
     }
-    return Result(200, body | more)
+    return Result(Outcome.DONE, body | more)
 
 
 def account_recording(unit: UnitOfWork, account_id: UUID) -> RecordingAccount:
@@ -155,7 +155,7 @@ class Recordings:
             "left_minutes": max(0, allowance - used_minutes(used)),
             "used_up": used >= allowance * 60,
         }
-        return Result(200, body)
+        return Result(Outcome.DONE, body)
 
 
 class RecordingReactions:
@@ -172,7 +172,9 @@ class RecordingReactions:
             room = unit.find(Room, room_id)
             live = unit.find(LiveSession, LiveSession.id_for(room_id, session))
             if room is None or live is None or not live.live:
-                return Result(200, {"room_id": str(room_id), "session": session, "started": False})
+                return Result(
+                    Outcome.DONE, {"room_id": str(room_id), "session": session, "started": False}
+                )
             account = unit.find(RecordingAccount, RecordingAccount.id_for(room.account_id))
             wanted = room.settings.recorder_autostart or (account is not None and account.autostart)
             if not wanted:
@@ -181,7 +183,7 @@ class RecordingReactions:
                 return start_in(unit, room, session, BY_AUTOSTART, autostart=True)
             except DomainError as refused:
                 body = {"room_id": str(room_id), "session": session, "started": False}
-                return Result(200, body | {"refused": str(refused)})
+                return Result(Outcome.DONE, body | {"refused": str(refused)})
 
         return self.runner.run(command, idempotency)
 
@@ -206,6 +208,8 @@ class RecordingReactions:
             seconds = take.seconds(unit.now)
             account = account_recording(unit, recorder.account_id)
             account.use(recorder.room_id, recorder.session, number, seconds, unit.now)
-            return Result(200, {"counted_seconds": seconds, "used_seconds": account.used_seconds})
+            return Result(
+                Outcome.DONE, {"counted_seconds": seconds, "used_seconds": account.used_seconds}
+            )
 
         return self.runner.run(command, idempotency)

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from commands.live.actors import Actors, Caller, live_session, require_presenter
 from commands.rooms import account_limits
-from commands.unit_of_work import CommandRunner, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.errors import InvalidRequestError
 from domain.live.settings import LiveSettings, RoomLanguage, language_of, toll_free_change
 from domain.room import Room, warnings
@@ -71,7 +71,7 @@ class LiveRoomSettings:
             if found is None and not changed:
                 unit.discard(settings)  # nothing to say: no stream for it
             state = settings_state(room, settings.language, actor.session)
-            return Result(200, state | {"changed": changed})
+            return Result(Outcome.DONE, state | {"changed": changed})
 
         return self.runner.run(command)
 
@@ -82,7 +82,7 @@ class LiveRoomSettings:
             actor = self.actors.resolve(unit, room_id, caller)
             room = unit.get(Room, room_id, "room")
             language = current_language(unit, room_id, actor.session)
-            return Result(200, settings_state(room, language, actor.session))
+            return Result(Outcome.DONE, settings_state(room, language, actor.session))
 
         return self.runner.run(command)
 
