@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from domain.live.audio import Audio, Mode
 from domain.live.recording import Recorder, RecordingAccount
 from domain.live.settings import LiveSettings
 from projections.store import Cursor
@@ -14,13 +15,11 @@ def topic(cls: type) -> str:
     return f"{cls.__module__}:{cls.__qualname__}"
 
 
-# The audio module's events (domain/live/audio.py, decision 0016), named by topic so this read
-# model does not import that concern: its stream's created event names the room and session,
-# and a mode change into "presenters_only" opens a period nothing is recorded in, any other
-# mode closes it.
-AUDIO_OPENED = "domain.live.audio:Audio.Opened"
-AUDIO_MODE_CHANGED = "domain.live.audio:Audio.ModeChanged"
-PRESENTERS_ONLY = "presenters_only"
+# The audio module's events (decision 0016): its stream's created event names the room and
+# session, and a mode change into presenters only opens a period nothing is recorded in; any
+# other mode closes it.
+AUDIO_OPENED = topic(Audio.Opened)
+AUDIO_MODE_CHANGED = topic(Audio.ModeChanged)
 
 
 class RecordingsProjection:
@@ -55,7 +54,7 @@ class RecordingsProjection:
     )
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
-        if topic(type(event)) in (AUDIO_OPENED, AUDIO_MODE_CHANGED):
+        if isinstance(event, Audio.Opened | Audio.ModeChanged):
             self._audio(cursor, event)
             return
         recorder_id = str(event.originator_id)  # or the LiveSettings stream's
@@ -127,9 +126,9 @@ class RecordingsProjection:
                 (event.seconds, stream_id),
             )
 
-    def _audio(self, cursor: Cursor, event: Any) -> None:
+    def _audio(self, cursor: Cursor, event: Audio.Opened | Audio.ModeChanged) -> None:
         stream_id = str(event.originator_id)
-        if topic(type(event)) == AUDIO_OPENED:
+        if isinstance(event, Audio.Opened):
             cursor.execute(
                 "INSERT INTO recording_audio_streams (stream_id, room_id, session) "
                 "VALUES (%s, %s, %s)",
@@ -142,7 +141,7 @@ class RecordingsProjection:
         )
         row = cursor.fetchone()
         if row is not None:
-            on = str(event.mode) == PRESENTERS_ONLY
+            on = event.mode == Mode.PRESENTERS_ONLY
             self.presenters_only(cursor, row["room_id"], int(row["session"]), on, event.at)
 
     @staticmethod

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from datetime import timedelta
 from typing import Any
-from uuid import UUID, uuid4
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
@@ -22,7 +22,6 @@ from commands.errors import PermissionDeniedError
 from commands.unit_of_work import UnitOfWork
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
-from projections.recordings.projection import RecordingsProjection
 from tests.e2e.helpers import (
     Caller,
     Json,
@@ -326,54 +325,51 @@ def test_the_rec_action_is_in_the_socket_table_with_the_same_rules(
 
 
 def test_presenters_only_periods_show_as_not_recorded_in_the_recordings_list(
-    client: TestClient, podium: Podium, clock: ManualClock
+    client: TestClient, clock: ManualClock
 ) -> None:
-    """While recording, 5 minutes in presenters-only mode (the audio stream's mode changes, as
-    the read model receives them) are listed as not recorded; the recording's length stays REC
-    to stop, and a mode change of another session's audio marks nothing here."""
+    """While recording, 5 minutes in presenters-only mode (``POST .../audio/mode``) are listed
+    as not recorded; the recording's length stays REC to stop, and a presenters-only period
+    before REC cuts nothing."""
     owner = trial_owner(client, "owner@example.com")
     room = open_room(client, owner)
     start(client, owner, room)
+    set_mode(client, owner, room, "presenters_only")
+    clock.advance(timedelta(minutes=4))
+    set_mode(client, owner, room, "listen_only")
     expect(press(client, room, "start", owner.headers), 200)
-    audio = audio_stream(podium, room, session=1)
-    other = audio_stream(podium, room, session=2)
     clock.advance(timedelta(minutes=2))
-    mode_change(podium, audio, "presenters_only")
-    mode_change(podium, other, "presenters_only")
+    set_mode(client, owner, room, "presenters_only")
     clock.advance(timedelta(minutes=5))
-    mode_change(podium, audio, "listen_only")
+    set_mode(client, owner, room, "qa")
     clock.advance(timedelta(minutes=3))
     expect(press(client, room, "stop", owner.headers), 200)
     [row] = recordings(client, owner, room, session=1)
     assert row["seconds"] == 600
     [cut] = row["not_recorded"]
-    assert (cut["seconds"], cut["why"], cut["until"] is not None) == (300, "presenters_only", True)
+    assert (cut["seconds"], cut["why"]) == (300, "presenters_only")
+    assert cut["from"] == (clock.now() - timedelta(minutes=8)).isoformat()
+    assert cut["until"] == (clock.now() - timedelta(minutes=3)).isoformat()
 
 
-def audio_event(qualname: str, **fields: Any) -> Any:
-    """Stands in for an event of domain/live/audio.py's ``Audio``: its topic, its fields."""
-    kind = type(qualname.rsplit(".", 1)[-1], (), {"__module__": "domain.live.audio"})
-    kind.__qualname__ = qualname
-    event = kind()
-    vars(event).update(fields)
-    return event
+def test_a_recording_still_in_presenters_only_mode_shows_an_open_period(
+    client: TestClient, clock: ManualClock
+) -> None:
+    """REC pressed while presenters only: the running recording is not recorded from its
+    start, and the period has no end yet."""
+    owner = trial_owner(client, "owner@example.com")
+    room = open_room(client, owner)
+    start(client, owner, room)
+    set_mode(client, owner, room, "presenters_only")
+    expect(press(client, room, "start", owner.headers), 200)
+    clock.advance(timedelta(minutes=1))
+    [row] = recordings(client, owner, room)
+    [cut] = row["not_recorded"]
+    assert (row["running"], cut["until"], cut["seconds"]) == (True, None, 60)
 
 
-def audio_stream(podium: Podium, room: Json, session: int) -> UUID:
-    """A session's audio stream as the read model learns of it (its created event)."""
-    stream = uuid4()
-    room_id = UUID(room["room_id"])
-    opened = audio_event("Audio.Opened", originator_id=stream, room_id=room_id, session=session)
-    with podium.read_store.transaction() as cursor:
-        RecordingsProjection().apply(cursor, opened, 0)
-    return stream
-
-
-def mode_change(podium: Podium, stream: UUID, mode: str) -> None:
-    at = podium.clock.now()
-    changed = audio_event("Audio.ModeChanged", originator_id=stream, mode=mode, at=at)
-    with podium.read_store.transaction() as cursor:
-        RecordingsProjection().apply(cursor, changed, 0)
+def set_mode(client: TestClient, owner: Caller, room: Json, mode: str) -> None:
+    path = f"/rooms/{room['room_id']}/audio/mode"
+    expect(client.post(path, json={"mode": mode}, headers=owner.headers), 200)
 
 
 def test_the_room_snapshot_shows_the_recording_and_the_language_without_emails_to_listeners(
