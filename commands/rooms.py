@@ -8,11 +8,12 @@ from typing import Any
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from commands.errors import PermissionDeniedError
+from commands.errors import ConflictError, PermissionDeniedError
 from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.account import Account
 from domain.errors import InvalidRequestError, NotFoundError, RuleViolationError
 from domain.ids import account_handle, legacy_account_handle
+from domain.live.calls import PhonePin
 from domain.plans import Limits
 from domain.room import Room, RoomAddress, RoomSettings, RoomStatus, check, slugify
 from domain.subaccount import Subaccount
@@ -57,6 +58,10 @@ def owned_room(unit: UnitOfWork, account_id: UUID, room_id: UUID) -> Room:
     return room
 
 
+PIN_ROLES = {"phone_presenter_pin": "presenter", "phone_listener_pin": "listener"}
+PIN_DRAWS = 50  # each draw misses with odds (rooms / 900,000): far beyond any real count
+
+
 def new_secrets() -> dict[str, Any]:
     return {
         "room_pin": secrets.randbelow(900_000_000) + 100_000_000,  # always 9 digits
@@ -65,6 +70,24 @@ def new_secrets() -> dict[str, Any]:
         "role_hashes": {role: secrets.token_hex(16) for role in ("listener", "presenter", "host")},
         "widgets_hash": secrets.token_hex(3),
     }
+
+
+def phone_pins(unit: UnitOfWork, drawn: dict[str, Any]) -> dict[str, Any]:
+    """``drawn`` with phone PINs no other room holds and unlike each other (decision 0019):
+    a caller types only the PIN, so it must find one room and one role."""
+    for _ in range(PIN_DRAWS):
+        pins = [str(drawn[name]) for name in PIN_ROLES]
+        if pins[0] != pins[1] and not any(unit.exists(PhonePin.id_for(p)) for p in pins):
+            return drawn
+        drawn = {**drawn, **{name: secrets.randbelow(900_000) + 100_000 for name in PIN_ROLES}}
+    raise ConflictError("no free phone PIN was found; please try again")
+
+
+def claim_phone_pins(unit: UnitOfWork, room: Room) -> None:
+    """Claim the room's PINs: two rooms racing for one collide on its stream, and the loser's
+    command runs again and draws others."""
+    for name, role in PIN_ROLES.items():
+        unit.add(PhonePin(str(room.secrets[name]), room.id, role))
 
 
 class Rooms:
@@ -98,8 +121,10 @@ class Rooms:
                 if wanted:
                     raise RuleViolationError(f"another room already has the URL name {wanted}")
                 slug = f"{slugify(settings.name)[:55]}-{n}"
-            room = unit.add(Room(account_id, slug, settings.as_state(), new_secrets(), unit.now))
+            drawn = phone_pins(unit, new_secrets())
+            room = unit.add(Room(account_id, slug, settings.as_state(), drawn, unit.now))
             unit.add(RoomAddress(handle, slug, room.id))
+            claim_phone_pins(unit, room)
             return Result(
                 Outcome.CREATED, {"room_id": str(room.id), "number": room.number, "name_url": slug}
             )

@@ -59,3 +59,39 @@ DIAL_IN_NUMBERS: tuple[DialInNumber, ...] = _numbers()
 def toll_free_cost(expected_attendees: int, duration_minutes: int) -> Money:
     """What toll-free dial-in would cost if every expected attendee called for the whole event."""
     return TOLL_FREE_RATE_PER_MINUTE.times(max(expected_attendees, 0) * max(duration_minutes, 0))
+
+
+# Toll-free numbers: the organizer pays the minutes (``TOLL_FREE_RATE_PER_MINUTE``), the caller
+# nothing. Fictitious like the city numbers: the country's free-phone prefix, then 555 0199.
+TOLL_FREE_NUMBERS: tuple[DialInNumber, ...] = (
+    DialInNumber("US", "United States (toll-free)", "+1 800 555 0199", "NA"),
+    DialInNumber("GB", "United Kingdom (toll-free)", "+44 800 555 0199", "EU"),
+    DialInNumber("DE", "Germany (toll-free)", "+49 800 555 0199", "EU"),
+    DialInNumber("PL", "Poland (toll-free)", "+48 800 555 0199", "EU"),
+)
+
+
+def digits_of(number: str) -> str:
+    """A phone number as its digits only: "+48 555 0149" and "+485550149" are one number."""
+    return "".join(c for c in number if c.isdigit())
+
+
+_GATEWAY = {digits_of(n.value): (n, False) for n in DIAL_IN_NUMBERS} | {
+    digits_of(n.value): (n, True) for n in TOLL_FREE_NUMBERS
+}
+
+
+def gateway_number(called: str) -> tuple[DialInNumber, bool] | None:
+    """The gateway number a call reached and whether it is toll-free; None if not ours."""
+    return _GATEWAY.get(digits_of(called))
+
+
+def billable_minutes(seconds: float) -> int:
+    """Minutes billed for a call of ``seconds``: every started minute, as carriers bill."""
+    whole = int(seconds)
+    return max(0, -(-whole // 60))
+
+
+def call_cost(toll_free: bool, seconds: float) -> Money:
+    """What a call costs the organizer: toll-free minutes at the rate; a local call nothing."""
+    return TOLL_FREE_RATE_PER_MINUTE.times(billable_minutes(seconds)) if toll_free else Money(0)

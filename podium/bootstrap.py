@@ -21,6 +21,8 @@ from commands.live.audio import AudioControl
 from commands.live.cameras import Cameras
 from commands.live.chat import Chats
 from commands.live.cta import CallsToAction
+from commands.live.dial_in import DialIn
+from commands.live.dial_pad import DialPad
 from commands.live.hands import Hands
 from commands.live.polls import Polls
 from commands.live.questions import Questions
@@ -40,6 +42,7 @@ from domain.ids import account_handle
 from domain.login import LockoutPolicy
 from domain.room import Room
 from podium.clock import SystemClock
+from podium.dial_in import ServiceControls, StoreReadings
 from podium.passwords import Argon2Hasher
 from podium.payments import SandboxGateway
 from podium.settings import Settings
@@ -53,6 +56,8 @@ from projections.cameras.projection import CamerasProjection
 from projections.cameras.view import CamerasView
 from projections.contacts.projection import ContactsProjection
 from projections.contacts.view import ContactsView
+from projections.dial_in_calls.projection import DialInCallsProjection
+from projections.dial_in_calls.view import DialInCallsView
 from projections.live_chat.projection import LiveChatProjection
 from projections.live_chat.view import LiveChatView
 from projections.live_cta.projection import LiveCtaProjection
@@ -82,6 +87,7 @@ from projections.timeline.projection import TimelineProjection
 from projections.timeline.view import TimelineView
 from projections.whiteboard.projection import WhiteboardProjection
 from projections.whiteboard.view import WhiteboardView
+from workers.dial_in_policies import ChargeDialIn
 from workers.policies import PolicyRunner
 from workers.session_policies import policies
 
@@ -107,6 +113,7 @@ class Views:
     stage: StageView
     cameras: CamerasView
     recordings: RecordingsView
+    dial_in_calls: DialInCallsView
 
 
 @dataclass
@@ -145,6 +152,7 @@ class Podium:
     ctas: CallsToAction
     recordings: Recordings
     live_settings: LiveRoomSettings
+    dial_in: DialIn
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -220,6 +228,7 @@ def bootstrap(
             StageProjection(),
             CamerasProjection(),
             RecordingsProjection(),
+            DialInCallsProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -227,11 +236,23 @@ def bootstrap(
     actors = Actors(attendance)
     access = Access(runner, room_url)
     rooms_view = RoomsView(read_store)
+    billing, rooms = Billing(runner, gateway), Rooms(runner)
+    live = Live(runner, attendance, actors, access)
+    audio = AudioControl(
+        runner,
+        actors,
+        Headcount(projector, rooms_view, lambda: store.recorder.max_notification_id() or 0),
+    )
+    dial_in_calls = DialInCallsView(read_store)
+    dial_pad = DialPad(ServiceControls(store, live, rooms), StoreReadings(store, rooms_view))
     policy_runner = PolicyRunner(
         store.recorder,
         store.mapper.to_domain_event,
         read_store,
-        policies(store, Reactions(runner), projector, rooms_view),
+        [
+            *policies(store, Reactions(runner), projector, rooms_view),
+            ChargeDialIn(store, billing, projector, dial_in_calls),
+        ],
         clock.now,
     )
     return Podium(
@@ -242,19 +263,15 @@ def bootstrap(
         accounts=Accounts(
             runner, hasher, settings.base_url, settings.secret.encode(), lockout_policy(settings)
         ),
-        billing=Billing(runner, gateway),
+        billing=billing,
         subaccounts=Subaccounts(runner, settings.base_url, settings.secret.encode()),
         outbox=Outbox(runner),
-        rooms=Rooms(runner),
+        rooms=rooms,
         access=access,
         join=Join(runner, settings.secret, room_url),
-        live=Live(runner, attendance, actors, access),
+        live=live,
         actors=actors,
-        audio=AudioControl(
-            runner,
-            actors,
-            Headcount(projector, rooms_view, lambda: store.recorder.max_notification_id() or 0),
-        ),
+        audio=audio,
         contacts=Contacts(runner),
         polls=Polls(runner, actors),
         whiteboards=Whiteboards(runner, actors),
@@ -281,6 +298,7 @@ def bootstrap(
             stage=StageView(read_store),
             cameras=CamerasView(read_store),
             recordings=RecordingsView(read_store),
+            dial_in_calls=dial_in_calls,
         ),
         gateway=gateway,
         hasher=hasher,
@@ -291,4 +309,5 @@ def bootstrap(
         ctas=CallsToAction(runner, actors),
         recordings=Recordings(runner, actors),
         live_settings=LiveRoomSettings(runner, actors),
+        dial_in=DialIn(runner, attendance, dial_pad),
     )

@@ -46,6 +46,12 @@ class Settings(BaseSettings):
 
     secret: str = Field(default=DEVELOPMENT_SECRET, min_length=16)
 
+    # The telephony provider's webhook (decision 0019): the secret both sides sign with
+    # (HMAC-SHA256 over timestamp and body; empty: the webhook is off) and how old a signed
+    # delivery may be, either way, before it is refused as a replay.
+    telephony_secret: str = ""
+    telephony_tolerance_seconds: int = Field(default=300, ge=1, le=3600)
+
     # Abuse limits (decision 0008), in the notation of the `limits` package ("10/minute;100/day");
     # an empty string turns one off. Counted per process unless the storage is shared.
     rate_limit_storage: str = "memory://"
@@ -105,6 +111,13 @@ class Settings(BaseSettings):
     def _parse_limit(cls, value: str) -> str:
         if value.strip():
             parse_many(value)  # raises ValueError on a malformed rate: refused at start-up
+        return value
+
+    @field_validator("telephony_secret")
+    @classmethod
+    def _long_enough(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("the telephony secret must be at least 16 characters (or empty: off)")
         return value
 
     @model_validator(mode="after")

@@ -26,6 +26,7 @@ from api.routes import (
     reference,
     rooms,
     subaccounts,
+    telephony,
     timeline,
 )
 
@@ -46,6 +47,7 @@ for module in (
     contacts,
     timeline,
     mail,
+    telephony,
 ):
     declare_errors(module.router)
     router.include_router(module.router)

@@ -12,6 +12,7 @@ from api.routes.live import (
     cameras,
     chat,
     cta,
+    dial_in,
     hands,
     polls,
     questions,
@@ -34,6 +35,7 @@ MODULES: tuple[ModuleType, ...] = (
     stage,
     cameras,
     recording,
+    dial_in,
 )
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {

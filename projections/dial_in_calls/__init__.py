@@ -1,0 +1,1 @@
+"""Call detail records of the phone gateway (decision 0019)."""
