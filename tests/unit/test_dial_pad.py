@@ -31,10 +31,12 @@ class FakeRoom:
         self.asked.append(what)
 
     def start(self, caller: Caller, room_id: UUID) -> object:
-        return self._do("start", caller, room_id)
+        self._do("start", caller, room_id)
+        return None
 
     def end(self, caller: Caller, room_id: UUID) -> object:
-        return self._do("end", caller, room_id)
+        self._do("end", caller, room_id)
+        return None
 
     def set_lock(self, caller: Caller, room_id: UUID, locked: bool) -> object:
         self._do("set_lock", caller, room_id, locked)
@@ -54,7 +56,8 @@ class FakeRoom:
         return None
 
     def ask(self, caller: Caller, room_id: UUID, text: str) -> object:
-        return self._do("ask", caller, room_id, text)
+        self._do("ask", caller, room_id, text)
+        return None
 
     def participants(self, room_id: UUID, session: int) -> int:
         return self.people
@@ -164,7 +167,7 @@ def test_a_participant_asks_a_question_with_five() -> None:
     assert pressed.choice == Choice.ASK
     [(what, caller, room_id, text)] = room.asked
     assert (what, caller, room_id) == ("ask", "credential-of-the-call", ROOM)
-    assert "by phone" in text
+    assert "by phone" in str(text)
 
 
 @pytest.mark.parametrize(
