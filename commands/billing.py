@@ -207,8 +207,14 @@ class Billing:
             ledger = ledger_of(unit, account)
             covered = min(max(ledger.balance, 0), amount)
             if covered:
-                charge = Charge("dial_in", Money(covered), f"{description} (from balance)")
-                collect(unit, self.gateway, account, [charge], OnDecline.OWE, "dial-in")
+                # Taken from the balance alone: ``collect`` would take it from the card too.
+                ledger.record(
+                    "dial_in",
+                    -Money(covered, ledger.currency),
+                    f"{description} (from balance)",
+                    "dial-in",
+                    unit.now,
+                )
             if amount > covered:
                 rest = Charge("dial_in", Money(amount - covered), f"{description} (by card)")
                 declined = collect(

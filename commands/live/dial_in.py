@@ -16,6 +16,7 @@ speak), ``input`` (collect a ``pin`` or one ``digit``), ``music`` (hold music on
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 from uuid import UUID
 
@@ -62,6 +63,17 @@ def answer(call: Call, *actions: dict[str, Any], **extra: Any) -> Result:
     return Result(
         200, {"call_id": call.provider_call_id, "actions": list(actions), "state": state, **extra}
     )
+
+
+def with_effect(result: Result, effect: object) -> Result:
+    """``result``, to be read once what the room service wrote (``effect``) is read too."""
+    if not isinstance(effect, Result) or effect.position is None:
+        return result
+    topics = (
+        None if result.topics is None or effect.topics is None else result.topics | effect.topics
+    )
+    position = max(result.position or 0, effect.position)
+    return replace(result, position=position, topics=topics)
 
 
 def nickname(call: Call, role: str) -> str:
@@ -179,7 +191,7 @@ class DialIn:
             actions.append(HANGUP if pressed.hang_up else collect("digit"))
             return answer(noted, *actions, choice=str(pressed.choice))
 
-        return self.runner.run(command, idem)
+        return with_effect(self.runner.run(command, idem), pressed.effect)
 
     def ended(self, call_id: str, idem: Idempotency) -> Result:
         """The call is over: its participant leaves the session, the seat is given back."""

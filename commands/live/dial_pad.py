@@ -82,6 +82,7 @@ class Pressed:
     music: bool
     say: str
     hang_up: bool = False
+    effect: object = None  # what the room service answered (a ``Result``: what it wrote)
 
 
 class DialPad:
@@ -95,7 +96,7 @@ class DialPad:
         and a refused action the service's error, and neither changes anything."""
         choice = choose(call.role, call.menu, digit)
         menu, muted, music = Menu.MAIN, call.muted, call.music
-        room, who = call.room_id, call.caller
+        room, who, effect = call.room_id, call.caller, None
         if choice == Choice.COUNT:
             n = self.readings.participants(room, call.session)
             say = f"{n} participant{'s are' if n != 1 else ' is'} in the event."
@@ -103,7 +104,7 @@ class DialPad:
             menu, say = call.menu, HELP[(call.role, call.menu)]
         elif choice == Choice.MUTE:
             muted = not call.muted
-            self.controls.mute(who, room, call.email, muted)
+            effect = self.controls.mute(who, room, call.email, muted)
             say = "You are muted." if muted else "You are unmuted: you may speak."
         elif choice == Choice.AUDIO_MENU:
             menu, say = Menu.AUDIO, HELP[(call.role, Menu.AUDIO)]
@@ -111,19 +112,21 @@ class DialPad:
             music = not call.music
             say = "Music on while you wait." if music else "Music off."
         elif choice == Choice.START:
-            self.controls.start(who, room)
+            effect = self.controls.start(who, room)
             say = "The event has started: everyone waiting is in the room."
         elif choice == Choice.LOCK:
             locked = not self.readings.locked(room, call.session)
-            self.controls.set_lock(who, room, locked)
+            effect = self.controls.set_lock(who, room, locked)
             say = "The room is locked." if locked else "The room is unlocked."
         elif choice == Choice.END:
-            self.controls.end(who, room)
-            return Pressed(choice, menu, muted, music, "The event has ended. Goodbye.", True)
+            effect = self.controls.end(who, room)
+            return Pressed(
+                choice, menu, muted, music, "The event has ended. Goodbye.", True, effect
+            )
         elif choice == Choice.ASK:
-            self.controls.ask(who, room, f"{call.nickname} asks a question by phone")
+            effect = self.controls.ask(who, room, f"{call.nickname} asks a question by phone")
             say = "Your question is with the presenters."
         else:
             mode, say = MODES[choice]
-            self.controls.set_mode(who, room, mode)
-        return Pressed(choice, menu, muted, music, say)
+            effect = self.controls.set_mode(who, room, mode)
+        return Pressed(choice, menu, muted, music, say, effect=effect)

@@ -1,0 +1,228 @@
+"""Dial-in over the telephony webhook: PINs, menus, retries, signatures, records (section 5)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+
+from podium.bootstrap import Podium
+from podium.clock import ManualClock
+from tests.e2e.dial_in import (
+    LOCAL,
+    SECRET,
+    TOLL_FREE,
+    Phone,
+    call_records,
+    phone_room,
+    signed,
+    spoken,
+    then,
+)
+from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
+from tests.e2e.rooms import join
+from tests.e2e.test_live_sessions import sessions
+
+
+@pytest.fixture(autouse=True)
+def gateway_on(podium: Podium) -> None:
+    """The deployment shares a secret with its telephony provider."""
+    podium.settings.telephony_secret = SECRET
+
+
+def admissions(client: TestClient, owner: Caller, room: Json) -> list[Json]:
+    path = f"/rooms/{room['room_id']}/admissions"
+    rows: list[Json] = expect(client.get(path, headers=owner.headers), 200)["admissions"]
+    return rows
+
+
+def test_a_presenter_and_a_listener_call_in_and_run_the_event_from_the_dial_pad(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """The listener PIN and the presenter PIN each find their room and role; callers wait with
+    music, show in presence on seats, # counts them, 8 locks and unlocks, 7 starts, 9 ends for
+    all and hangs up; the ended call gives its seat back; the records list both calls."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    listener = Phone(client, podium, "CA-listener", "+48 600 100 201")
+    presenter = Phone(client, podium, "CA-presenter", "+48 600 100 202")
+
+    welcome = listener.dial()
+    assert then(welcome) == {"action": "input", "type": "pin"}
+    joined = listener.pin(room["phone_listener_pin"])
+    assert joined["state"]["role"] == "listener"
+    assert "has not started" in spoken(joined)
+    assert {"action": "music", "on": True} in joined["actions"]
+    presenter.dial()
+    assert presenter.pin(room["phone_presenter_pin"])["state"]["role"] == "presenter"
+    expect(join(client, room, "ann@example.com"), 200)
+
+    present = admissions(client, owner, room)
+    phones = [a for a in present if a["via"] == "phone"]
+    assert sorted(a["role"] for a in phones) == ["listener", "presenter"]
+    assert all("…020" in a["nickname"] and "@" not in a["email"] for a in phones)
+    assert spoken(presenter.press("#")) == "3 participants are in the event."
+
+    assert spoken(presenter.press("8")) == "The room is locked."
+    assert "locked" in problem(join(client, room, "ben@example.com"), 403)["detail"]
+    assert spoken(presenter.press("8")) == "The room is unlocked."
+    assert "started" in spoken(presenter.press("7"))
+    assert sessions(client, owner, room)[0]["live"] is True
+    assert listener.press("4")["state"]["music"] is False
+
+    clock.advance(timedelta(minutes=3))
+    listener.hang_up()
+    rows = {a["via"]: a for a in admissions(client, owner, room) if a["role"] == "listener"}
+    assert rows["phone"]["left_at"] is not None
+    clock.advance(timedelta(minutes=2))
+    ended = presenter.press("9")
+    assert then(ended) == {"action": "hangup"}
+    assert sessions(client, owner, room)[0]["ended_how"] == "ended_for_all"
+    assert then(presenter.press("0")) == {"action": "hangup"}  # over: goodbye, nothing done
+
+    records = call_records(client, owner, room)
+    by_id = {c["call_id"]: c for c in records["calls"]}
+    assert by_id["CA-listener"]["duration_seconds"] == 180
+    assert by_id["CA-listener"]["caller"] == "+48 600 100 201"
+    assert by_id["CA-listener"]["gateway"] == LOCAL
+    # Still connected when the event ended: counted up to the end, not beyond.
+    assert by_id["CA-presenter"]["duration_seconds"] == 300
+    assert all(c["toll_free"] is False and c["cost"] == 0 for c in by_id.values())
+
+
+def test_a_retried_delivery_answers_its_first_answer_and_appends_nothing(
+    client: TestClient, podium: Podium
+) -> None:
+    """The provider sends the same delivery again (same event_id and body): the same answer,
+    marked replayed, and the log does not grow, for a start, a PIN and a key alike; the lock
+    key, retried, does not unlock again."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    phone = Phone(client, podium, "CA-retry", "+48 600 100 300")
+    for body in (
+        phone.body("call.started", **{"from": phone.number, "to": LOCAL}),
+        phone.body("call.pin", digits=str(room["phone_presenter_pin"])),
+        phone.body("call.digit", digits="8"),
+    ):
+        first = phone.deliver(body)
+        before = head(podium)
+        again = phone.deliver(body)
+        assert again.status_code == first.status_code, again.text
+        assert again.json() == first.json()
+        assert again.headers.get("Idempotent-Replayed") == "true"
+        assert head(podium) == before
+    assert len(admissions(client, owner, room)) == 1  # admitted once, one seat
+    assert "locked" in problem(join(client, room, "ann@example.com"), 403)["detail"]
+
+
+def test_a_badly_signed_delivery_is_refused_and_writes_nothing(
+    client: TestClient, podium: Podium
+) -> None:
+    """Another secret, a body changed after signing, a stale or missing timestamp: each a
+    401/403 problem saying what is wrong, and nothing is appended."""
+    owner = trial_owner(client, "owner@example.com")
+    phone_room(client, owner)
+    phone = Phone(client, podium, "CA-forged", "+48 600 100 400")
+    body = phone.body("call.started", **{"from": phone.number, "to": LOCAL})
+    now = int(podium.clock.now().timestamp())
+    before = head(podium)
+
+    def post(content: bytes, headers: dict[str, str]) -> object:
+        return client.post("/telephony/calls", content=content, headers=headers)
+
+    wrong = problem(post(body, signed(body, now, "another-secret-of-16+")), 403)  # type: ignore[arg-type]
+    assert "signature does not match" in wrong["detail"]
+    tampered = body.replace(b"+48 600 100 400", b"+48 600 100 999")
+    problem(post(tampered, signed(body, now)), 403)  # type: ignore[arg-type]
+    stale = problem(post(body, signed(body, now - 301)), 403)  # type: ignore[arg-type]
+    assert "replay" in stale["detail"]
+    problem(post(body, signed(body, now + 301)), 403)  # type: ignore[arg-type]
+    missing = problem(post(body, {"Content-Type": "application/json"}), 401)  # type: ignore[arg-type]
+    assert "Telephony-Signature" in missing["detail"]
+    assert head(podium) == before
+    expect(phone.deliver(body), 200)  # the same report, signed right, goes through
+
+
+def test_an_unknown_digit_is_a_spoken_422_and_changes_nothing(
+    client: TestClient, podium: Podium
+) -> None:
+    """A listener pressing a presenter's key (7) or a key no menu has (3): 422 with the keys
+    there are, spoken, and collecting a key again; nothing is written, the event not started."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    phone = Phone(client, podium, "CA-unknown", "+48 600 100 500")
+    phone.dial()
+    phone.pin(room["phone_listener_pin"])
+    before = head(podium)
+    for key in ("7", "3", "#"):
+        refused = problem(phone.deliver(phone.body("call.digit", digits=key)), 422)
+        assert f"key {key} does nothing" in refused["detail"]
+        assert refused["actions"][0] == {"action": "talk", "text": refused["detail"]}
+        assert refused["actions"][-1] == {"action": "input", "type": "digit"}
+    assert head(podium) == before
+    assert sessions(client, owner, room) == []
+
+
+def test_a_wrong_pin_is_counted_and_the_third_hangs_up(client: TestClient, podium: Podium) -> None:
+    """Two wrong PINs are told how many tries are left; the third hangs up; nobody admitted."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    phone = Phone(client, podium, "CA-guess", "+48 600 100 600")
+    phone.dial()
+    wrong = next(
+        str(p) for p in range(100_000, 100_010)
+        if str(p) not in (str(room["phone_presenter_pin"]), str(room["phone_listener_pin"]))
+    )  # fmt: skip
+    assert "2 tries left" in spoken(phone.pin(wrong))
+    assert "1 try left" in spoken(phone.pin(wrong))
+    assert then(phone.pin(wrong)) == {"action": "hangup"}
+    assert admissions(client, owner, room) == []
+
+
+def test_the_phone_is_refused_where_the_room_says_no(client: TestClient, podium: Podium) -> None:
+    """No gateway, a toll-free number for a room without toll-free, a locked room for a listener,
+    a full room: each a 4xx that is spoken before hanging up, and no admission."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner, seats=1)
+    quiet = phone_room(client, owner, phone_gateway=False)
+    cases = [
+        (quiet, LOCAL, "phone_listener_pin", 403, "no phone dial-in"),
+        (room, TOLL_FREE, "phone_listener_pin", 403, "no toll-free number"),
+    ]
+    for n, (target, number, pin, status, reason) in enumerate(cases):
+        phone = Phone(client, podium, f"CA-no-{n}", "+48 600 100 700")
+        phone.dial(number)
+        refused = problem(phone.deliver(phone.body("call.pin", digits=str(target[pin]))), status)
+        assert reason in refused["detail"]
+        assert then(refused) == {"action": "hangup"}
+    expect(join(client, room, "ann@example.com"), 200)  # the one seat
+    full = Phone(client, podium, "CA-full", "+48 600 100 701")
+    full.dial()
+    refused = problem(
+        full.deliver(full.body("call.pin", digits=str(room["phone_listener_pin"]))), 409
+    )
+    assert "full" in refused["detail"]
+    assert [a["via"] for a in admissions(client, owner, room)] == ["open"]
+
+
+def test_a_call_report_that_is_not_one_is_a_422(client: TestClient, podium: Podium) -> None:
+    """Signed but not a report (an unknown type, a number not of the gateway, no digits)."""
+    phone = Phone(client, podium, "CA-odd", "+48 600 100 800")
+    assert "type" in problem(phone.deliver(phone.body("call.transferred")), 422)["detail"]
+    odd = phone.deliver(phone.body("call.started", **{"from": "+1 555", "to": "+1 999 999"}))
+    assert "not a number of this phone gateway" in problem(odd, 422)["detail"]
+    assert "needs digits" in problem(phone.deliver(phone.body("call.pin")), 422)["detail"]
+    assert (
+        "report call.started first"
+        in problem(phone.deliver(phone.body("call.digit", digits="1")), 404)["detail"]
+    )
+
+
+def test_the_gateway_is_off_without_a_shared_secret(client: TestClient, podium: Podium) -> None:
+    """With no telephony secret configured, the webhook says how to turn it on (503)."""
+    podium.settings.telephony_secret = ""
+    phone = Phone(client, podium, "CA-off", "+48 600 100 900")
+    assert (
+        "PODIUM_TELEPHONY_SECRET" in problem(phone.deliver(phone.body("call.ended")), 503)["detail"]
+    )
