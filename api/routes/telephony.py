@@ -33,7 +33,8 @@ from api.deps import PodiumDep, respond
 from api.errors import problem, status_of
 from commands.live.dial_in import HANGUP, collect, talk
 from commands.unit_of_work import Idempotency, Result
-from domain.errors import DomainError, InvalidRequestError
+from domain.errors import DomainError, InvalidRequestError, NotFoundError
+from domain.live.calls import CallOverError, PinFirstError
 from podium.bootstrap import Podium
 
 router = APIRouter(prefix="/telephony", tags=["dial-in"])
@@ -103,13 +104,18 @@ def verify(
         )
 
 
-def refusal(report: CallReport | None, status: int, detail: str) -> JSONResponse:
-    """A refused report, as a problem that still tells the gateway what to say and do."""
-    then = [] if report is None or report.type == "call.ended" else [HANGUP]
-    if report is not None and report.type == "call.digit":
+def refusal(report: CallReport, error: DomainError) -> JSONResponse:
+    """A refused report, as a problem that still tells the gateway what to say and do next:
+    a refused key leaves the caller at the menu; a refused call is hung up."""
+    detail = str(error)
+    then: list[dict[str, Any]] = [HANGUP]
+    if isinstance(error, PinFirstError):
+        then = [collect("pin")]
+    elif report.type == "call.digit" and not isinstance(error, CallOverError | NotFoundError):
         then = [collect("digit")]
-    actions = [talk(detail), *then] if report is not None else []
-    return problem(status, detail, actions=actions)
+    elif report.type == "call.ended":
+        then = []
+    return problem(status_of(error), detail, actions=[talk(detail), *then])
 
 
 @router.post(
@@ -154,7 +160,7 @@ async def call_event(
     try:
         result = await run_in_threadpool(dispatch, podium, report, idem)
     except DomainError as error:
-        return refusal(report, status_of(error), str(error))
+        return refusal(report, error)
     return respond(podium, result)
 
 

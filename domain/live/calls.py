@@ -106,6 +106,14 @@ def choose(role: str, menu: Menu, digit: str) -> Choice:
     return choice
 
 
+class CallOverError(RuleViolationError):
+    """The call (or its event) is over: there is nothing left to do but hang up."""
+
+
+class PinFirstError(RuleViolationError):
+    """A key pressed before the PIN let the call into a room."""
+
+
 class PhonePin(CheapCopy, Aggregate):
     """PIN ``digits`` belongs to one room, for one role."""
 
@@ -198,7 +206,7 @@ class Call(CheapCopy, Aggregate):
 
     def _require_open(self) -> None:
         if self.ended_at is not None:
-            raise RuleViolationError("this call has ended")
+            raise CallOverError("this call has ended")
 
     def refuse_pin(self, at: datetime) -> int:
         """A PIN that opens nothing; returns the tries left (0: hang up)."""
@@ -224,7 +232,7 @@ class Call(CheapCopy, Aggregate):
         """The room the call is in; refused before its PIN was accepted."""
         self._require_open()
         if self.room is None:
-            raise RuleViolationError("enter the event's PIN first, then press keys")
+            raise PinFirstError("enter the event's PIN first, then press keys")
         return self.room
 
     def press(

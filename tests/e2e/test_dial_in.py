@@ -226,3 +226,29 @@ def test_the_gateway_is_off_without_a_shared_secret(client: TestClient, podium: 
     assert (
         "PODIUM_TELEPHONY_SECRET" in problem(phone.deliver(phone.body("call.ended")), 503)["detail"]
     )
+
+
+def test_keys_out_of_turn_say_what_to_do_and_change_nothing(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """A key before the PIN asks for the PIN; a key after the call ended hangs up; both 409,
+    nothing written; a second hang-up keeps the call's first end."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    phone = Phone(client, podium, "CA-early", "+48 600 100 950")
+    phone.dial()
+    before = head(podium)
+    early = problem(phone.deliver(phone.body("call.digit", digits="1")), 409)
+    assert "PIN first" in early["detail"]
+    assert then(early) == {"action": "input", "type": "pin"}
+    assert head(podium) == before
+    phone.pin(room["phone_listener_pin"])
+    phone.hang_up()
+    before = head(podium)
+    late = problem(phone.deliver(phone.body("call.digit", digits="0")), 409)
+    assert then(late) == {"action": "hangup"}
+    assert head(podium) == before
+    clock.advance(timedelta(minutes=1))
+    assert phone.hang_up()["actions"] == []
+    [record] = call_records(client, owner, room)["calls"]
+    assert record["duration_seconds"] == 0
