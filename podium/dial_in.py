@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from eventsourcing.application import AggregateNotFoundError
+
 from commands.live.actors import Caller
 from commands.live.sessions import Live
 from commands.rooms import Rooms
 from commands.store import EventStore
 from domain.errors import RuleViolationError
+from domain.live_session import LiveSession
 from domain.room import Room
 from projections.rooms.view import RoomsView
 
@@ -63,5 +66,13 @@ class StoreReadings:
         return sum(1 for r in rows if r["session"] == session and r["left_at"] is None)
 
     def locked(self, room_id: UUID, session: int) -> bool:
+        """The session's lock where sessions keep one, else the room's."""
+        try:
+            live = self.store.load(LiveSession.id_for(room_id, session))
+        except AggregateNotFoundError:
+            live = None
+        lock = getattr(live, "locked", None)  # sessions keep the lock since decision 0016
+        if lock is not None:
+            return bool(lock)
         room = self.store.load(room_id)
         return isinstance(room, Room) and room.locked
