@@ -7,6 +7,7 @@ import logging
 import threading
 import time
 from typing import Annotated
+from uuid import UUID
 
 import typer
 
@@ -150,6 +151,22 @@ def resume_policy(name: Annotated[str | None, typer.Argument()] = None) -> None:
     resumed = podium.policies.resume(name)
     podium.policies.catch_up()
     _exit_reporting(podium, "policy", resumed, podium.policies.failures())
+
+
+@app.command("claim-phone-pins")
+def claim_phone_pins() -> None:
+    """Claim the phone PINs of rooms scheduled before PINs were claimed (decision 0019), so
+    callers' PINs find them; says which rooms have a PIN another room claimed first."""
+    podium = _podium()
+    rows = podium.read_store.query("SELECT room_id FROM rooms WHERE status <> 'deleted'")
+    claimed = 0
+    for row in rows:
+        body = podium.dial_in.claim_pins(UUID(str(row["room_id"]))).body
+        claimed += len(body["claimed"])
+        for role in body["taken"]:
+            typer.echo(f"room {body['room_id']}: its {role} PIN is another room's", err=True)
+    typer.echo(f"{claimed} PIN(s) claimed for {len(rows)} room(s)")
+    podium.close()
 
 
 @app.command("scheduler")

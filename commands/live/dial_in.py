@@ -25,7 +25,7 @@ from eventsourcing.application import AggregateNotFoundError
 from commands.join import Join
 from commands.live.dial_pad import DialPad, OnThePhone
 from commands.live.sessions import Attendance
-from commands.rooms import account_limits
+from commands.rooms import PIN_ROLES, account_limits
 from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
 from domain.access import AccessRefusedError, Role
 from domain.admission import Admission, Seat, seat_kind
@@ -212,6 +212,27 @@ class DialIn:
             return answer(call)
 
         return self.runner.run(command, idem)
+
+    def claim_pins(self, room_id: UUID) -> Result:
+        """Claim the PINs of a room scheduled before PINs were claimed (``podium
+        claim-phone-pins``), so a caller's PIN finds it; a PIN another room claimed first is
+        reported as ``taken`` and stays unclaimed (that room keeps it). Claiming twice changes
+        nothing."""
+
+        def command(unit: UnitOfWork) -> Result:
+            room = unit.get(Room, room_id, "room")
+            claimed, taken = [], []
+            for name, role in PIN_ROLES.items():
+                digits = str(room.secrets[name])
+                claim = unit.find(PhonePin, PhonePin.id_for(digits))
+                if claim is None:
+                    unit.add(PhonePin(digits, room.id, role))
+                    claimed.append(role)
+                elif claim.room_id != room.id:
+                    taken.append(role)
+            return Result(200, {"room_id": str(room.id), "claimed": claimed, "taken": taken})
+
+        return self.runner.run(command)
 
     def _call(self, call_id: str) -> Call:
         try:

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
+from commands.rooms import new_secrets
+from commands.unit_of_work import Result, UnitOfWork
+from domain.room import Room, RoomSettings
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from tests.e2e.dial_in import (
@@ -23,6 +27,7 @@ from tests.e2e.dial_in import (
 from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
 from tests.e2e.rooms import join
 from tests.e2e.test_live_sessions import sessions
+from tests.integration.test_cli import run_podium
 
 
 @pytest.fixture(autouse=True)
@@ -252,3 +257,43 @@ def test_keys_out_of_turn_say_what_to_do_and_change_nothing(
     assert phone.hang_up()["actions"] == []
     [record] = call_records(client, owner, room)["calls"]
     assert record["duration_seconds"] == 0
+
+
+def legacy_room(podium: Podium, owner: Caller, presenter_pin: int, listener_pin: int) -> str:
+    """A room as scheduled before PINs were claimed: its PINs are in its secrets only."""
+    settings = RoomSettings(name="Old Room", permanent=True, phone_gateway=True)
+    secrets = new_secrets() | {
+        "phone_presenter_pin": presenter_pin,
+        "phone_listener_pin": listener_pin,
+    }
+
+    def command(unit: UnitOfWork) -> Result:
+        room = Room(UUID(owner.account_id), "old-room", settings.as_state(), secrets, unit.now)
+        return Result(200, {"room_id": str(unit.add(room).id)})
+
+    room_id = str(podium.runner.run(command).body["room_id"])
+    podium.projector.catch_up()
+    return room_id
+
+
+def test_podium_claim_phone_pins_lets_older_rooms_be_called(
+    client: TestClient, podium: Podium
+) -> None:
+    """A room from before PIN claims is not found by its PIN; `podium claim-phone-pins` claims
+    its PINs, says which one another room claimed first, and the call then gets in; running it
+    again claims nothing more."""
+    owner = trial_owner(client, "owner@example.com")
+    newer = phone_room(client, owner)
+    free = next(p for p in range(100_000, 100_010) if p != newer["phone_listener_pin"])
+    old = legacy_room(podium, owner, newer["phone_presenter_pin"], free)
+    phone = Phone(client, podium, "CA-old-1", "+48 600 100 990")
+    phone.dial()
+    assert "opens no event" in spoken(phone.pin(free))
+
+    done = run_podium(podium.settings, "claim-phone-pins")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 PIN(s) claimed" in done.stdout
+    assert f"room {old}: its presenter PIN is another room's" in done.stderr
+    assert phone.pin(free)["state"]["room_id"] == old
+    again = run_podium(podium.settings, "claim-phone-pins")
+    assert "0 PIN(s) claimed" in again.stdout
