@@ -148,7 +148,12 @@ async def call_event(
             body,
         )
     except SignatureError as error:
-        return problem(error.status, error.detail)
+        refused = problem(error.status, error.detail)
+        if error.status == 401:  # not the API key the panel's 401s ask for
+            refused.headers["WWW-Authenticate"] = (
+                f'Signature realm="telephony", headers="{SIGNATURE}"'
+            )
+        return refused
     try:
         report = CallReport.model_validate_json(body)
     except ValidationError as error:

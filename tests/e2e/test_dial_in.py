@@ -7,6 +7,7 @@ from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from httpx import Response
 
 from commands.rooms import new_secrets
 from commands.unit_of_work import Result, UnitOfWork
@@ -133,17 +134,19 @@ def test_a_badly_signed_delivery_is_refused_and_writes_nothing(
     now = int(podium.clock.now().timestamp())
     before = head(podium)
 
-    def post(content: bytes, headers: dict[str, str]) -> object:
+    def post(content: bytes, headers: dict[str, str]) -> Response:
         return client.post("/telephony/calls", content=content, headers=headers)
 
-    wrong = problem(post(body, signed(body, now, "another-secret-of-16+")), 403)  # type: ignore[arg-type]
+    wrong = problem(post(body, signed(body, now, "another-secret-of-16+")), 403)
     assert "signature does not match" in wrong["detail"]
     tampered = body.replace(b"+48 600 100 400", b"+48 600 100 999")
-    problem(post(tampered, signed(body, now)), 403)  # type: ignore[arg-type]
-    stale = problem(post(body, signed(body, now - 301)), 403)  # type: ignore[arg-type]
+    problem(post(tampered, signed(body, now)), 403)
+    stale = problem(post(body, signed(body, now - 301)), 403)
     assert "replay" in stale["detail"]
-    problem(post(body, signed(body, now + 301)), 403)  # type: ignore[arg-type]
-    missing = problem(post(body, {"Content-Type": "application/json"}), 401)  # type: ignore[arg-type]
+    problem(post(body, signed(body, now + 301)), 403)
+    unsigned = post(body, {"Content-Type": "application/json"})
+    assert unsigned.headers["WWW-Authenticate"].startswith("Signature")
+    missing = problem(unsigned, 401)
     assert "Telephony-Signature" in missing["detail"]
     assert head(podium) == before
     expect(phone.deliver(body), 200)  # the same report, signed right, goes through
