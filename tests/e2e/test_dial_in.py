@@ -135,7 +135,8 @@ def test_a_badly_signed_delivery_is_refused_and_writes_nothing(
     before = head(podium)
 
     def post(content: bytes, headers: dict[str, str]) -> Response:
-        return client.post("/telephony/calls", content=content, headers=headers)
+        answer: Response = client.post("/telephony/calls", content=content, headers=headers)
+        return answer
 
     wrong = problem(post(body, signed(body, now, "another-secret-of-16+")), 403)
     assert "signature does not match" in wrong["detail"]
