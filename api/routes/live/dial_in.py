@@ -10,6 +10,7 @@ from fastapi import APIRouter, Path
 from api.deps import CurrentPrincipal, PodiumDep
 from api.responses.base import Answer
 from api.routes.rooms import own_room
+from api.schemas import INT_MAX
 
 router = APIRouter(prefix="/rooms", tags=["dial-in"])
 
@@ -40,7 +41,7 @@ class SessionCalls(Answer):
 @router.get("/{room_id}/sessions/{n}/calls", response_model=SessionCalls)
 def calls(
     room_id: UUID,
-    n: Annotated[int, Path(ge=1, description="the session's number")],
+    n: Annotated[int, Path(ge=1, le=INT_MAX, description="the session's number")],
     who: CurrentPrincipal,
     podium: PodiumDep,
 ) -> dict[str, Any]:
