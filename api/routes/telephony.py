@@ -121,7 +121,7 @@ def refusal(report: CallReport, error: DomainError) -> JSONResponse:
 @router.post(
     "/calls",
     response_model=CallAnswer,
-    responses=problems(401, 403, 404, 409, 422, 503),
+    responses=problems(401, 403, 404, 409, 422),
     openapi_extra={
         "requestBody": {"content": {"application/json": {"schema": CallReport.model_json_schema()}}}
     },
@@ -136,7 +136,8 @@ async def call_event(
     says what to speak and do. Retried deliveries (same ``event_id``) answer the first answer."""
     settings = podium.settings
     if not settings.telephony_secret:
-        return problem(503, "the phone gateway is off: set PODIUM_TELEPHONY_SECRET to turn it on")
+        # Not a 5xx: nothing is wrong with the server; the webhook is simply not there.
+        return problem(404, "the phone gateway is off: set PODIUM_TELEPHONY_SECRET to turn it on")
     body = await request.body()
     try:
         verify(

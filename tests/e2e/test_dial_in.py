@@ -229,11 +229,12 @@ def test_a_call_report_that_is_not_one_is_a_422(client: TestClient, podium: Podi
 
 
 def test_the_gateway_is_off_without_a_shared_secret(client: TestClient, podium: Podium) -> None:
-    """With no telephony secret configured, the webhook says how to turn it on (503)."""
+    """With no telephony secret configured the webhook is not there (404): it says how to
+    turn it on."""
     podium.settings.telephony_secret = ""
     phone = Phone(client, podium, "CA-off", "+48 600 100 900")
     assert (
-        "PODIUM_TELEPHONY_SECRET" in problem(phone.deliver(phone.body("call.ended")), 503)["detail"]
+        "PODIUM_TELEPHONY_SECRET" in problem(phone.deliver(phone.body("call.ended")), 404)["detail"]
     )
 
 
