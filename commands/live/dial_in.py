@@ -26,7 +26,7 @@ from commands.join import Join
 from commands.live.dial_pad import DialPad, OnThePhone
 from commands.live.sessions import Attendance
 from commands.rooms import PIN_ROLES, account_limits
-from commands.unit_of_work import CommandRunner, Idempotency, Result, UnitOfWork
+from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.access import AccessRefusedError, Role
 from domain.admission import Admission, Seat, seat_kind
 from domain.dial_in import digits_of, gateway_number
@@ -61,7 +61,8 @@ def answer(call: Call, *actions: dict[str, Any], **extra: Any) -> Result:
         "music": call.music,
     }
     return Result(
-        200, {"call_id": call.provider_call_id, "actions": list(actions), "state": state, **extra}
+        Outcome.DONE,
+        {"call_id": call.provider_call_id, "actions": list(actions), "state": state, **extra},
     )
 
 
@@ -230,7 +231,9 @@ class DialIn:
                     claimed.append(role)
                 elif claim.room_id != room.id:
                     taken.append(role)
-            return Result(200, {"room_id": str(room.id), "claimed": claimed, "taken": taken})
+            return Result(
+                Outcome.DONE, {"room_id": str(room.id), "claimed": claimed, "taken": taken}
+            )
 
         return self.runner.run(command)
 

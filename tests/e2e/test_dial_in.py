@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from httpx import Response
 
 from commands.rooms import new_secrets
-from commands.unit_of_work import Result, UnitOfWork
+from commands.unit_of_work import Outcome, Result, UnitOfWork
 from domain.room import Room, RoomSettings
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
@@ -274,7 +274,7 @@ def legacy_room(podium: Podium, owner: Caller, presenter_pin: int, listener_pin:
 
     def command(unit: UnitOfWork) -> Result:
         room = Room(UUID(owner.account_id), "old-room", settings.as_state(), secrets, unit.now)
-        return Result(200, {"room_id": str(unit.add(room).id)})
+        return Result(Outcome.DONE, {"room_id": str(unit.add(room).id)})
 
     room_id = str(podium.runner.run(command).body["room_id"])
     podium.projector.catch_up()
