@@ -27,7 +27,7 @@ from tests.e2e.dial_in import (
 )
 from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
 from tests.e2e.rooms import join
-from tests.e2e.test_live_sessions import sessions
+from tests.e2e.test_live_sessions import sessions, start
 from tests.integration.test_cli import run_podium
 
 
@@ -47,7 +47,7 @@ def test_a_presenter_and_a_listener_call_in_and_run_the_event_from_the_dial_pad(
     client: TestClient, podium: Podium, clock: ManualClock
 ) -> None:
     """The listener PIN and the presenter PIN each find their room and role; callers wait with
-    music, show in presence on seats, # counts them, 8 locks and unlocks, 7 starts, 9 ends for
+    music, show in presence on seats, # counts them, 7 starts, 8 locks and unlocks, 9 ends for
     all and hangs up; the ended call gives its seat back; the records list both calls."""
     owner = trial_owner(client, "owner@example.com")
     room = phone_room(client, owner)
@@ -70,11 +70,11 @@ def test_a_presenter_and_a_listener_call_in_and_run_the_event_from_the_dial_pad(
     assert all("…020" in a["nickname"] and "@" not in a["email"] for a in phones)
     assert spoken(presenter.press("#")) == "3 participants are in the event."
 
+    assert "started" in spoken(presenter.press("7"))
+    assert sessions(client, owner, room)[0]["live"] is True
     assert spoken(presenter.press("8")) == "The room is locked."
     assert "locked" in problem(join(client, room, "ben@example.com"), 403)["detail"]
     assert spoken(presenter.press("8")) == "The room is unlocked."
-    assert "started" in spoken(presenter.press("7"))
-    assert sessions(client, owner, room)[0]["live"] is True
     assert listener.press("4")["state"]["music"] is False
 
     clock.advance(timedelta(minutes=3))
@@ -106,6 +106,7 @@ def test_a_retried_delivery_answers_its_first_answer_and_appends_nothing(
     owner = trial_owner(client, "owner@example.com")
     room = phone_room(client, owner)
     phone = Phone(client, podium, "CA-retry", "+48 600 100 300")
+    start(client, owner, room)  # a session to lock
     for body in (
         phone.body("call.started", **{"from": phone.number, "to": LOCAL}),
         phone.body("call.pin", digits=str(room["phone_presenter_pin"])),
