@@ -56,6 +56,10 @@ class RoomReadings(Protocol):
 
     def locked(self, room_id: UUID, session: int) -> bool: ...
 
+    def muted(self, caller: Caller, room_id: UUID) -> bool | None:
+        """The caller's microphone as the audio service has it; None: it cannot say."""
+        ...
+
 
 @dataclass(frozen=True)
 class OnThePhone:
@@ -103,7 +107,9 @@ class DialPad:
         elif choice == Choice.HELP:
             menu, say = call.menu, HELP[(call.role, call.menu)]
         elif choice == Choice.MUTE:
-            muted = not call.muted
+            # The audio service's word first: a presenter's mode change may have muted us.
+            now = self.readings.muted(who, room)
+            muted = not (call.muted if now is None else now)
             effect = self.controls.mute(who, room, call.email, muted)
             say = "You are muted." if muted else "You are unmuted: you may speak."
         elif choice == Choice.AUDIO_MENU:

@@ -23,7 +23,8 @@ class FakeRoom:
         self.asked: list[tuple[object, ...]] = []
         self.people, self.is_locked, self.refuse = people, False, refuse
         self.mode = "listen_only"
-        self.muted: dict[str, bool] = {}
+        self.muted_state: dict[str, bool] = {}
+        self.knows_mutes = False
 
     def _do(self, *what: object) -> None:
         if self.refuse is not None:
@@ -47,12 +48,12 @@ class FakeRoom:
         self._do("set_mode", caller, room_id, mode)
         self.mode = mode
         if mode == "listen_only":  # the audio service's rule, as the fake plays it
-            self.muted = dict.fromkeys(self.muted, True)
+            self.muted_state = dict.fromkeys(self.muted_state, True)
         return None
 
     def mute(self, caller: Caller, room_id: UUID, email: str, muted: bool) -> object:
         self._do("mute", caller, room_id, email, muted)
-        self.muted[email] = muted
+        self.muted_state[email] = muted
         return None
 
     def ask(self, caller: Caller, room_id: UUID, text: str) -> object:
@@ -64,6 +65,9 @@ class FakeRoom:
 
     def locked(self, room_id: UUID, session: int) -> bool:
         return self.is_locked
+
+    def muted(self, caller: Caller, room_id: UUID) -> bool | None:
+        return self.muted_state.get("phone-1") if self.knows_mutes else None
 
 
 def phone(role: str = PRESENTER, menu: Menu = Menu.MAIN, **state: bool) -> OnThePhone:
@@ -126,7 +130,7 @@ def test_the_audio_submenu_sets_each_mode_and_listen_only_mutes_participants() -
     """2 opens the submenu (nothing asked yet); 1, 2, 4 set listen only, discussion, presenters
     only and return to the main menu; listen only leaves every participant muted."""
     room = FakeRoom()
-    room.muted = {"ann@example.com": False, "phone-2": False}
+    room.muted_state = {"ann@example.com": False, "phone-2": False}
     opened = pad(room).press(phone(), "2")
     assert (opened.menu, room.asked) == (Menu.AUDIO, [])
     assert "1 for listen only" in opened.say
@@ -136,8 +140,20 @@ def test_the_audio_submenu_sets_each_mode_and_listen_only_mutes_participants() -
         assert pressed.menu == Menu.MAIN
         modes.append(room.mode)
     assert modes == ["discussion", "presenters_only", "listen_only"]
-    assert all(room.muted.values())
+    assert all(room.muted_state.values())
     assert "all participants are muted" in pressed.say
+
+
+def test_one_unmutes_a_caller_the_audio_service_muted_meanwhile() -> None:
+    """Muted by a presenter's listen only, a caller whose own last key unmuted them is asked
+    to be unmuted by 1, because the audio service's state comes first."""
+    room = FakeRoom()
+    room.knows_mutes = True
+    room.muted_state = {"phone-1": False}
+    room.set_mode("presenter", ROOM, "listen_only")
+    pressed = pad(room).press(phone(muted=False), "1")
+    assert pressed.muted is False
+    assert room.asked[-1] == ("mute", "credential-of-the-call", ROOM, "phone-1", False)
 
 
 def test_four_turns_hold_music_off_and_on_without_asking_the_room() -> None:
