@@ -244,7 +244,7 @@ def bootstrap(
         Headcount(projector, rooms_view, lambda: store.recorder.max_notification_id() or 0),
     )
     dial_in_calls = DialInCallsView(read_store)
-    dial_pad = DialPad(ServiceControls(store, live, rooms), StoreReadings(store, rooms_view))
+    dial_pad = DialPad(ServiceControls(live, audio), StoreReadings(store, rooms_view, audio))
     policy_runner = PolicyRunner(
         store.recorder,
         store.mapper.to_domain_event,

@@ -23,8 +23,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from commands.join import Join
+from commands.live.attendance import Attendance
 from commands.live.dial_pad import DialPad, OnThePhone
-from commands.live.sessions import Attendance
 from commands.rooms import PIN_ROLES, account_limits
 from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.access import AccessRefusedError, Role
@@ -133,10 +133,12 @@ class DialIn:
             raise AccessRefusedError(
                 "this event offers no toll-free number: call one of its local numbers"
             )
-        if role == LISTENER and room.locked:
-            raise AccessRefusedError("the room is locked by its host")
-        limits = account_limits(unit, room.account_id)
         sessions = unit.find(RoomSessions, RoomSessions.id_for(room.id))
+        if role == LISTENER:  # the join's rules: the room's lock, then the session's
+            if room.locked:
+                raise AccessRefusedError("the room is locked by its host")
+            Join._check_session_lock(unit, room.id, sessions)
+        limits = account_limits(unit, room.account_id)
         session = current_session(sessions)
         seat = Join._take_seat(unit, room, session, limits, Role(role), call.identity)
         unit.add(

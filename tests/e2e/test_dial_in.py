@@ -303,3 +303,38 @@ def test_podium_claim_phone_pins_lets_older_rooms_be_called(
     assert phone.pin(free)["state"]["room_id"] == old
     again = run_podium(podium.settings, "claim-phone-pins")
     assert "0 PIN(s) claimed" in again.stdout
+
+
+def test_audio_modes_and_mutes_from_the_dial_pad_follow_the_audio_rules(
+    client: TestClient, podium: Podium
+) -> None:
+    """A phone presenter sets discussion (2, 2) and listen only (2, 1) as the panel then shows;
+    a phone listener mutes and unmutes with 1 in discussion; in listen only they may mute but
+    not unmute (409, spoken, staying at the menu); a question (5) is refused until questions
+    exist by phone, saying so."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    presenter = Phone(client, podium, "CA-audio-p", "+48 600 100 960")
+    listener = Phone(client, podium, "CA-audio-l", "+48 600 100 961")
+    for phone, pin in ((presenter, "phone_presenter_pin"), (listener, "phone_listener_pin")):
+        phone.dial()
+        phone.pin(room[pin])
+    presenter.press("7")
+
+    def mode() -> str:
+        path = f"/rooms/{room['room_id']}/audio"
+        return str(expect(client.get(path, headers=owner.headers), 200)["mode"])
+
+    assert presenter.press("2")["state"]["menu"] == "audio"
+    assert spoken(presenter.press("2")) == "Discussion: everyone may speak."
+    assert mode() == "discussion"
+    assert listener.press("1")["state"]["muted"] is True
+    assert listener.press("1")["state"]["muted"] is False
+    presenter.press("2")
+    assert "all participants are muted" in spoken(presenter.press("1"))
+    assert mode() == "listen_only"
+    assert listener.press("1")["state"]["muted"] is True
+    refused = problem(listener.deliver(listener.body("call.digit", digits="1")), 409)
+    assert then(refused) == {"action": "input", "type": "digit"}
+    asked = problem(listener.deliver(listener.body("call.digit", digits="5")), 409)
+    assert "not available by phone yet" in asked["detail"]
