@@ -3,12 +3,13 @@
 ``ServiceControls`` passes each key's action to the service that owns it, acting as the phone
 participant (their attendance credential), so those services' rules decide: the session's
 start, end and lock (``commands.live.sessions.Live``), the audio mode and mutes
-(``commands.live.audio.AudioControl``). Questions are another concern's service; until it
-exists, key 5 is refused with a spoken reason and changes nothing.
+(``commands.live.audio.AudioControl``), questions (``Asks``: key 5; without that service it
+is refused with a spoken reason and changes nothing).
 """
 
 from __future__ import annotations
 
+from typing import Protocol
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
@@ -25,11 +26,17 @@ from projections.rooms.view import RoomsView
 NOT_YET = "is not available by phone yet"
 
 
+class Asks(Protocol):
+    """The questions service, as key 5 uses it."""
+
+    def ask(self, caller: Caller, room_id: UUID, text: str) -> object: ...
+
+
 class ServiceControls:
     """``RoomControls`` over the room's services."""
 
-    def __init__(self, live: Live, audio: AudioControl) -> None:
-        self.live, self.audio = live, audio
+    def __init__(self, live: Live, audio: AudioControl, questions: Asks | None = None) -> None:
+        self.live, self.audio, self.questions = live, audio, questions
 
     def start(self, caller: Caller, room_id: UUID) -> object:
         return self.live.start(caller, room_id)
@@ -47,7 +54,9 @@ class ServiceControls:
         return self.audio.mute(caller, room_id, email, muted)
 
     def ask(self, caller: Caller, room_id: UUID, text: str) -> object:
-        raise RuleViolationError(f"asking a question {NOT_YET}")
+        if self.questions is None:
+            raise RuleViolationError(f"asking a question {NOT_YET}")
+        return self.questions.ask(caller, room_id, text)
 
 
 class StoreReadings:
