@@ -244,7 +244,10 @@ def bootstrap(
         Headcount(projector, rooms_view, lambda: store.recorder.max_notification_id() or 0),
     )
     dial_in_calls = DialInCallsView(read_store)
-    dial_pad = DialPad(ServiceControls(live, audio), StoreReadings(store, rooms_view, audio))
+    questions = Questions(runner, actors)
+    dial_pad = DialPad(
+        ServiceControls(live, audio, questions), StoreReadings(store, rooms_view, audio)
+    )
     policy_runner = PolicyRunner(
         store.recorder,
         store.mapper.to_domain_event,
@@ -304,7 +307,7 @@ def bootstrap(
         hasher=hasher,
         rate_limiter=build_rate_limiter(settings),
         chat=Chats(runner, actors),
-        questions=Questions(runner, actors),
+        questions=questions,
         hands=Hands(runner, actors),
         ctas=CallsToAction(runner, actors),
         recordings=Recordings(runner, actors),

@@ -310,8 +310,7 @@ def test_audio_modes_and_mutes_from_the_dial_pad_follow_the_audio_rules(
 ) -> None:
     """A phone presenter sets discussion (2, 2) and listen only (2, 1) as the panel then shows;
     a phone listener mutes and unmutes with 1 in discussion; in listen only they may mute but
-    not unmute (409, spoken, staying at the menu); a question (5) is refused until questions
-    exist by phone, saying so."""
+    not unmute (409, spoken, staying at the menu); 5 files a question the presenters see."""
     owner = trial_owner(client, "owner@example.com")
     room = phone_room(client, owner)
     presenter = Phone(client, podium, "CA-audio-p", "+48 600 100 960")
@@ -336,5 +335,7 @@ def test_audio_modes_and_mutes_from_the_dial_pad_follow_the_audio_rules(
     assert listener.press("1")["state"]["muted"] is True
     refused = problem(listener.deliver(listener.body("call.digit", digits="1")), 409)
     assert then(refused) == {"action": "input", "type": "digit"}
-    asked = problem(listener.deliver(listener.body("call.digit", digits="5")), 409)
-    assert "not available by phone yet" in asked["detail"]
+    assert spoken(listener.press("5")) == "Your question is with the presenters."
+    path = f"/rooms/{room['room_id']}/questions"
+    [question] = expect(client.get(path, headers=owner.headers), 200)["questions"]
+    assert "asks a question by phone" in question["text"]
