@@ -3,8 +3,8 @@
 ``ServiceControls`` passes each key's action to the service that owns it, acting as the phone
 participant (their attendance credential), so those services' rules decide: the session's
 start, end and lock (``commands.live.sessions.Live``), the audio mode and mutes
-(``commands.live.audio.AudioControl``), questions (``Asks``: key 5; without that service it
-is refused with a spoken reason and changes nothing).
+(``commands.live.audio.AudioControl``), questions (``commands.live.questions.Questions``, as
+``Asks``; without one, key 5 is refused with a spoken reason and changes nothing).
 """
 
 from __future__ import annotations
