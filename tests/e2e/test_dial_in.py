@@ -339,3 +339,22 @@ def test_audio_modes_and_mutes_from_the_dial_pad_follow_the_audio_rules(
     path = f"/rooms/{room['room_id']}/questions"
     [question] = expect(client.get(path, headers=owner.headers), 200)["questions"]
     assert "asks a question by phone" in question["text"]
+
+
+def test_room_clients_never_see_pins_or_caller_numbers(client: TestClient, podium: Podium) -> None:
+    """The room feed (what sockets carry) has the phone participant's admission, but no PIN
+    claim, no call stream, no PIN and no caller number."""
+    owner = trial_owner(client, "owner@example.com")
+    room = phone_room(client, owner)
+    phone = Phone(client, podium, "CA-private", "+48 600 123 456")
+    phone.dial()
+    phone.pin(room["phone_presenter_pin"])
+    phone.press("7")
+    podium.projector.catch_up()
+    rows = podium.read_store.query("SELECT kind, payload FROM room_feed")
+    feed = " ".join(f"{r['kind']} {r['payload']}" for r in rows)
+    assert "admission.admitted" in feed
+    for secret in (room["phone_presenter_pin"], room["phone_listener_pin"], "600 123 456"):
+        assert str(secret) not in feed
+    kinds = {str(r["kind"]).split(".")[0] for r in rows}
+    assert kinds.isdisjoint({"phone_pin", "call"}), kinds
