@@ -13,7 +13,10 @@ from typing import Any
 from projections.store import BatchMemo, Cursor
 from projections.timeline.text import owner_only, summarize
 
-SKIPPED_MODULES = ("domain.idempotency", "domain.mail")
+# What happens inside a session (chat, answers, strokes, calls...) is the room's own record, in
+# the room feed and the live read models, not the account's timeline: it would drown the
+# organizer's actions and copy attendees' words into it. Sessions starting and ending stay.
+SKIPPED_MODULES = ("domain.idempotency", "domain.mail", "domain.live.")
 # Bookkeeping a person did not do: their owners are recorded, but they get no row.
 QUIET = frozenset(
     {

@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 
 from podium.bootstrap import Podium
 from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
+from tests.e2e.live_room import listener, live_room
 from tests.e2e.rooms import generate_tokens, invite, join, register, rooms, schedule
 
 
@@ -131,3 +132,16 @@ def test_rebuilt_read_models_answer_rooms_and_timeline_alike(
     ]  # 10:00 in Tokyo is 01:00 UTC
     podium.projector.rebuild()
     assert snapshot() == live
+
+
+def test_what_happens_inside_a_session_stays_out_of_the_timeline(client: TestClient) -> None:
+    """The session's start is on the owner's timeline; a chat message sent in it is not (its
+    words belong to the room's record), nor is anything else of the room's live concerns."""
+    live = live_room(client)
+    ann = listener(client, live, "ann@example.com")
+    sent = client.post(f"{live.path}/chat/messages", json={"text": "hello"}, headers=ann.headers)
+    assert sent.status_code == 201, sent.text
+    kinds = [row["kind"] for row in timeline(client, live.owner)]
+    assert "LiveSession.Started" in kinds
+    assert not [kind for kind in kinds if kind.startswith(("Chat", "ChatMessage"))]
+    assert "hello" not in str(timeline(client, live.owner))
