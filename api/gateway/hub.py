@@ -28,7 +28,7 @@ import orjson
 
 from api.gateway.listen import Listener
 from podium.bootstrap import Podium
-from projections.room_feed.kinds import PRESENTERS, public
+from projections.room_feed.kinds import PRESENTERS, may_hold_private, public
 from projections.room_feed.projection import NAME as FEED
 
 log = logging.getLogger(__name__)
@@ -80,7 +80,8 @@ def event_json(row: dict[str, Any], payload: str) -> str:
 
 def batches(rows: Iterable[dict[str, Any]]) -> tuple[Batch | None, Batch | None]:
     """One room's rows as (everyone's batch, presenters' batch): presenters see every event
-    whole; everyone else sees the events for all, without their ``email`` fields."""
+    whole; everyone else sees the events for all, without their private fields (emails, who
+    acted: ``projections.room_feed.kinds.private``)."""
     everyone: list[tuple[int, str]] = []
     presenters: list[tuple[int, str]] = []
     for row in rows:
@@ -88,7 +89,7 @@ def batches(rows: Iterable[dict[str, Any]]) -> tuple[Batch | None, Batch | None]
         presenters.append((int(row["position"]), event_json(row, payload)))
         if row["audience"] == PRESENTERS:
             continue
-        if '"email"' in payload:
+        if may_hold_private(payload):
             payload = orjson.dumps(public(orjson.loads(payload))).decode()
         everyone.append((int(row["position"]), event_json(row, payload)))
 

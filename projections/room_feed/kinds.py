@@ -29,7 +29,20 @@ LIVE_PACKAGE = "domain.live"
 # The event's envelope, which says nothing to a room client (the frame carries the stream).
 ENVELOPE = frozenset({"originator_id", "originator_version", "originator_topic", "timestamp"})
 PRESENTERS, EVERYONE = "presenters", "all"
-PRIVATE_FIELDS = frozenset({"email"})  # presenters only (decision 0014)
+# Presenters only (decision 0014): a person's email, and who acted (``by``, ``..._by``), which
+# the live room's events name by email too.
+PRIVATE_FIELDS = frozenset({"email", "by"})
+PRIVATE_SUFFIXES = ("_email", "_by")
+
+
+def private(field: str) -> bool:
+    return field in PRIVATE_FIELDS or field.endswith(PRIVATE_SUFFIXES)
+
+
+def may_hold_private(payload_json: str) -> bool:
+    """Whether a payload's JSON could have a private field (cheap: no parse when it cannot)."""
+    names = (*PRIVATE_FIELDS, *PRIVATE_SUFFIXES)
+    return any(f'{name}"' in payload_json for name in names)
 
 
 def _modules(package: str) -> list[ModuleType]:
@@ -121,9 +134,9 @@ def _plain(value: Any) -> Any:
 
 
 def public(payload: Any) -> Any:
-    """What a listener may see of a payload: fields named ``email`` are presenters' only."""
+    """What a listener may see of a payload: emails and who acted are presenters' only."""
     if isinstance(payload, dict):
-        return {k: public(v) for k, v in payload.items() if k not in PRIVATE_FIELDS}
+        return {k: public(v) for k, v in payload.items() if not private(k)}
     if isinstance(payload, list):
         return [public(v) for v in payload]
     return payload
