@@ -6,7 +6,7 @@ import json
 import logging
 import threading
 import time
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 from uuid import UUID
 
 import typer
@@ -17,6 +17,10 @@ from podium.bootstrap import Podium, bootstrap
 from podium.mail import SmtpTransport
 from podium.settings import Settings
 from projections.positions import ProjectionFailure
+
+if TYPE_CHECKING:
+    import uvicorn
+    from fastapi import FastAPI
 
 app = typer.Typer(help="Podium: an event-sourced webinar platform backend.", no_args_is_help=True)
 
@@ -94,10 +98,17 @@ def serve(
         scheduler.start(podium, _transport(podium.settings))
     typer.echo(f"podium: serving on {settings.base_url}")
     try:
-        uvicorn.Server(uvicorn.Config(api)).run(sockets=[listening])
+        uvicorn.Server(server_config(api, podium.settings)).run(sockets=[listening])
     finally:
         stop.set()
         podium.close()
+
+
+def server_config(api: FastAPI, settings: Settings) -> uvicorn.Config:
+    """The HTTP server's configuration: room clients' frames bounded like request bodies."""
+    import uvicorn
+
+    return uvicorn.Config(api, ws_max_size=settings.ws_max_frame_bytes)
 
 
 def _start_mail_sink(host: str, port: int) -> None:

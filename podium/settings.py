@@ -93,6 +93,9 @@ class Settings(BaseSettings):
     # How often the gateway looks at the log when nothing woke it (another process's append
     # on SQLite, or a NOTIFY lost to a broken connection).
     ws_poll_interval: float = Field(default=1.0, gt=0)
+    # The largest frame a room client may send (a long stroke fits many times over); a bigger
+    # one closes the socket with 1009, as the WebSocket protocol says, before it is buffered.
+    ws_max_frame_bytes: int = Field(default=262_144, ge=1_024)
 
     @field_validator(
         "limit_log_in_per_email",
