@@ -13,6 +13,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic as topic
 
 from commands.billing import Billing
 from commands.store import EventStore
@@ -24,11 +25,6 @@ from domain.subaccount import Subaccount
 from projections.dial_in_calls.view import DialInCallsView
 from projections.projector import Projector
 from workers.policies import NotReadyError, caused_by
-
-
-def topic(cls: type) -> str:
-    return f"{cls.__module__}:{cls.__qualname__}"
-
 
 SESSION_ENDED = topic(LiveSession.Ended)
 # What the records need to have seen: the calls, and the session's end (its own read model).

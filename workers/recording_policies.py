@@ -16,16 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic as topic
 
 from commands.live.recording import RecordingReactions
 from commands.store import EventStore
 from domain.live.recording import Recorder
 from domain.live_session import LiveSession
 from workers.policies import Policy, caused_by
-
-
-def topic(cls: type) -> str:
-    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 class AutostartRecording:

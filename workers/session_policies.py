@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from eventsourcing.persistence import Notification
+from eventsourcing.utils import get_topic as topic
 
 from commands.live.cta import CtaExpiry
 from commands.live.recording import RecordingReactions
@@ -26,11 +27,6 @@ from projections.rooms.view import RoomsView
 from workers.cta_policies import HideCallToAction
 from workers.policies import NotReadyError, Policy, caused_by
 from workers.recording_policies import recording_policies
-
-
-def topic(cls: type) -> str:
-    return f"{cls.__module__}:{cls.__qualname__}"
-
 
 SESSION_ENDED = topic(LiveSession.Ended)
 ADMITTED = topic(Admission.Admitted)

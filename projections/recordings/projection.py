@@ -5,15 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from eventsourcing.utils import get_topic as topic
+
 from domain.live.audio import Audio, Mode
 from domain.live.recording import Recorder, RecordingAccount
 from domain.live.settings import LiveSettings
 from projections.store import Cursor
-
-
-def topic(cls: type) -> str:
-    return f"{cls.__module__}:{cls.__qualname__}"
-
 
 # The audio module's events (decision 0016): its stream's created event names the room and
 # session, and a mode change into presenters only opens a period nothing is recorded in; any
