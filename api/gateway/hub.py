@@ -1,13 +1,13 @@
 """The room gateway's fan-out (decision 0020): follow the feed, serialise once, queue per client.
 
 One ``Hub`` per process and event loop. It follows the room feed read model, woken at once by
-this process's saves (``EventStore.saved_listeners``) and, on PostgreSQL, by the NOTIFY every
-append sends (``listen.Listener``), else every ``ws_poll_interval``. Each pass reads the feed
-rows of the rooms it serves past its position, turns them into event JSON once per audience,
-and puts the same string on every client's bounded queue without awaiting any client: a
-client's own writer task sends it (python-websockets' broadcast notes say why awaiting each
-send in turn stalls a room on its slowest client). A client whose queue is full is dropped
-from the room and told to resync.
+this process's saves and, on PostgreSQL, by the NOTIFY every append sends, else every
+``ws_poll_interval`` (``podium.following.Follower``, shared with the media reconciler). Each
+pass reads the feed rows of the rooms it serves past its position, turns them into event JSON
+once per audience, and puts the same string on every client's bounded queue without awaiting
+any client: a client's own writer task sends it (python-websockets' broadcast notes say why
+awaiting each send in turn stalls a room on its slowest client). A client whose queue is full
+is dropped from the room and told to resync.
 
 Store work runs in a pool of ``ws_threads`` threads: eventsourcing and the read stores are
 synchronous, and the event loop must never wait on them.
@@ -16,9 +16,7 @@ synchronous, and the event loop must never wait on them.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,8 +24,8 @@ from typing import Any, TypeVar
 
 import orjson
 
-from api.gateway.listen import Listener
 from podium.bootstrap import Podium
+from podium.following import Follower, Listener
 from projections.room_feed.kinds import PRESENTERS, may_hold_private, public
 from projections.room_feed.projection import NAME as FEED
 
@@ -112,11 +110,15 @@ class Hub:
     def __post_init__(self) -> None:
         settings = self.podium.settings
         self.pool = ThreadPoolExecutor(settings.ws_threads, thread_name_prefix="gateway")
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
         self.starting: asyncio.Task[None] | None = None
-        self.listener: Listener | None = None
-        self._stopped = threading.Event()
+        self.follower = Follower(
+            self.podium.store,
+            self.loop,
+            self._pass,
+            interval=settings.ws_poll_interval,
+            conninfo=settings.postgres_conninfo() if settings.store == "postgres" else None,
+            name="room-gateway",
+        )
         self.sockets: dict[tuple[str, int, str], int] = {}  # open sockets per person, here
         self.leaving: dict[tuple[str, int, str], asyncio.Task[None]] = {}
         feed = [p for p in self.podium.projector.projections if p.name == FEED]
@@ -126,33 +128,22 @@ class Hub:
 
     async def start(self) -> None:
         self.last = await self.run(self._feed_position)
-        self.podium.store.saved_listeners.append(self.wake_threadsafe)
-        if self.podium.settings.store == "postgres":
-            self.listener = Listener(
-                self.podium.settings.postgres_conninfo(),
-                self.podium.store.recorder.channel_name,  # type: ignore[attr-defined]
-                self.wake_threadsafe,
-            )
-            self.listener.start()
-        self._task = self.loop.create_task(self._follow(), name="room-gateway")
+        self.follower.start()
 
     async def stop(self) -> None:
-        self._stopped.set()
-        if self.wake_threadsafe in self.podium.store.saved_listeners:
-            self.podium.store.saved_listeners.remove(self.wake_threadsafe)
-        if self.listener is not None:
-            self.listener.stop()
-        for task in [self._task, *self.leaving.values()]:
-            if task is not None:
-                task.cancel()
+        self.follower.stop()
+        for task in self.leaving.values():
+            task.cancel()
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+    @property
+    def listener(self) -> Listener | None:
+        """The LISTEN thread on PostgreSQL (None on SQLite)."""
+        return self.follower.listener
 
     def wake_threadsafe(self) -> None:
         """Something was appended (here, or NOTIFYed by another process): follow now."""
-        if self._stopped.is_set():
-            return
-        with contextlib.suppress(RuntimeError):  # the loop is closing: nobody is left to tell
-            self.loop.call_soon_threadsafe(self._wake.set)
+        self.follower.wake_threadsafe()
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """``function(*args)`` in the gateway's threads."""
@@ -174,20 +165,6 @@ class Hub:
     def _read(self, after: int, rooms: list[str]) -> tuple[int, list[dict[str, Any]]]:
         upto = self._feed_position()
         return upto, self.podium.views.room_feed.between(rooms, after, upto)
-
-    async def _follow(self) -> None:
-        interval = self.podium.settings.ws_poll_interval
-        while not self._stopped.is_set():
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), interval)
-            self._wake.clear()
-            try:
-                await self._pass()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                log.exception("room gateway could not read the feed; trying again")
-                await asyncio.sleep(interval)
 
     async def _pass(self) -> None:
         """Fan out what the feed holds past ``last``. A room first subscribed while the read
