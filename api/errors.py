@@ -25,6 +25,7 @@ from starlette.types import Scope
 
 from api.last_resort import LastResort
 from commands.errors import AuthenticationError, ConflictError, PermissionDeniedError
+from commands.live.media import BadOfferError, MediaUnavailableError
 from commands.payments import PaymentRequiredError
 from domain.access import AccessRefusedError
 from domain.errors import DomainError, InvalidRequestError, NotFoundError, RuleViolationError
@@ -128,6 +129,8 @@ def status_of(error: DomainError) -> int:
         (PermissionDeniedError, 403),
         (NotFoundError, 404),
         (PaymentRequiredError, 402),
+        (BadOfferError, 400),
+        (MediaUnavailableError, 503),
         (InvalidRequestError, 422),
         (AccessRefusedError, 403),
         (RuleViolationError, 409),

@@ -24,6 +24,7 @@ from commands.live.cta import CallsToAction
 from commands.live.dial_in import DialIn
 from commands.live.dial_pad import DialPad
 from commands.live.hands import Hands
+from commands.live.media import MediaControl
 from commands.live.polls import Polls
 from commands.live.questions import Questions
 from commands.live.recording import Recordings
@@ -153,6 +154,7 @@ class Podium:
     recordings: Recordings
     live_settings: LiveRoomSettings
     dial_in: DialIn
+    media: MediaControl
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -313,4 +315,5 @@ def bootstrap(
         recordings=Recordings(runner, actors),
         live_settings=LiveRoomSettings(runner, actors),
         dial_in=DialIn(runner, attendance, dial_pad),
+        media=MediaControl(runner, actors),
     )

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     import uvicorn
     from fastapi import FastAPI
 
+    from media.plane import EmbeddedMediaPlane
+
 app = typer.Typer(help="Podium: an event-sourced webinar platform backend.", no_args_is_help=True)
 
 
@@ -85,6 +87,7 @@ def serve(
             settings = settings.model_copy(update={"smtp_port": startup.sink_port(settings)})
         podium = bootstrap(settings)
         api = create_app(podium)
+        plane = _media_plane(podium)
         if sink:  # last, so a failure before it leaves no sink's chatter behind
             _start_mail_sink(settings.smtp_host, settings.smtp_port)
     stop = threading.Event()
@@ -101,6 +104,47 @@ def serve(
         uvicorn.Server(server_config(api, podium.settings)).run(sockets=[listening])
     finally:
         stop.set()
+        if plane is not None:
+            plane.stop()
+        podium.close()
+
+
+def _media_plane(podium: Podium) -> EmbeddedMediaPlane | None:
+    """Audio and video for ``serve``: embedded unless PODIUM_MEDIA=off or PODIUM_MEDIA_URL
+    names a ``podium media`` process (then only that one runs an SFU). None unless embedded."""
+    from media.plane import EmbeddedMediaPlane, media_plane_for
+
+    plane = media_plane_for(podium)
+    if isinstance(plane, EmbeddedMediaPlane):
+        typer.echo("podium: media plane embedded (PODIUM_MEDIA=off turns it off)")
+        return plane
+    if plane is not None:
+        typer.echo(f"podium: media plane at {podium.settings.media_url}")
+    return None
+
+
+@app.command()
+def media() -> None:
+    """Run the media plane alone (the SFU and its reconciler, following the log) for API
+    processes started with PODIUM_MEDIA_URL pointing here and the same PODIUM_MEDIA_SECRET."""
+    import uvicorn
+
+    from media.service import create_media_app
+
+    logging.basicConfig(level=logging.INFO)
+    with startup.one_line_failures("start the media plane"):
+        settings = startup.settings()
+        if len(settings.media_secret) < 16:
+            raise startup.StartupError(
+                "set PODIUM_MEDIA_SECRET (16 characters or more), the same as the API's"
+            )
+        listening = startup.listen(settings.media_host, settings.media_port)
+        podium = bootstrap(settings)
+        service = create_media_app(podium)
+    typer.echo(f"podium: media plane on http://{settings.media_host}:{settings.media_port}")
+    try:
+        uvicorn.Server(uvicorn.Config(service, log_level="warning")).run(sockets=[listening])
+    finally:
         podium.close()
 
 

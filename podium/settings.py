@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from limits import parse_many
 from pydantic import Field, field_validator, model_validator
@@ -97,6 +97,20 @@ class Settings(BaseSettings):
     # one closes the socket with 1009, as the WebSocket protocol says, before it is buffered.
     ws_max_frame_bytes: int = Field(default=262_144, ge=1_024)
 
+    # The media plane (decision 0024). ``media``: whether ``podium serve`` runs one (embedded,
+    # on its own event loop) or, with ``media_url`` set, reaches a ``podium media`` process
+    # there, both sides holding ``media_secret``. ``media_ice_servers``: a JSON list of
+    # RTCIceServer dicts (``[{"urls": "turn:turn.example:3478", "username": ..,
+    # "credential": ..}]``) given to the SFU's peers; empty: host candidates only (a LAN).
+    media: bool = True
+    media_url: str = ""
+    media_secret: str = ""
+    media_ice_servers: list[dict[str, Any]] = Field(default_factory=list)
+    media_host: str = "127.0.0.1"  # where ``podium media`` listens for the API
+    media_port: int = Field(default=8090, ge=1, le=65535)
+    media_timeout: float = Field(default=10.0, gt=0)  # one signalling call to the plane
+    media_poll_interval: float = Field(default=1.0, gt=0)  # the reconciler, when not woken
+
     @field_validator(
         "limit_log_in_per_email",
         "limit_log_in_per_address",
@@ -122,6 +136,23 @@ class Settings(BaseSettings):
         if value and len(value) < 16:
             raise ValueError("the telephony secret must be at least 16 characters (or empty: off)")
         return value
+
+    @field_validator("media_ice_servers")
+    @classmethod
+    def _ice_servers(cls, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for server in value:
+            if not server.get("urls"):
+                raise ValueError('each ICE server needs "urls" (say "turn:host:3478")')
+        return value
+
+    @model_validator(mode="after")
+    def _remote_media_needs_a_secret(self) -> Settings:
+        if self.media_url and len(self.media_secret) < 16:
+            raise ValueError(
+                "PODIUM_MEDIA_URL needs PODIUM_MEDIA_SECRET (16 characters or more), the same "
+                "in the API and in podium media"
+            )
+        return self
 
     @model_validator(mode="after")
     def _refuse_development_secret(self) -> Settings:

@@ -247,6 +247,10 @@ class Connection:
             await self.hub.run(self.hub.podium.live.leave, self.room, self.credential)
         except Exception:
             log.exception("could not record that %s left room %s", self.person[2], self.room)
+        try:  # gone from the room: their audio and video go too (decision 0024)
+            await self.hub.run(self.hub.podium.media.gone, self.room, *self.person[1:])
+        except Exception:
+            log.exception("could not hang up %s's media in room %s", self.person[2], self.room)
 
 
 def events_frame(parts: list[str]) -> str:

@@ -11,9 +11,10 @@ from hypothesis import strategies as st
 from commands.live.media import Peer, Purpose
 from domain.errors import RuleViolationError
 from domain.live.audio import Audio, Mode
-from domain.live.cameras import BASE_CAMERA_FEEDS, MOST_FEEDS, CameraFeeds
+from domain.live.cameras import MOST_FEEDS, CameraFeeds
 from domain.live.recording import Recorder
 from domain.live_session import ENDED_FOR_ALL, LiveSession
+from domain.plans import BASE_CAMERA_FEEDS
 from media.graph import ForwardingGraph, Source, compute
 
 AT = datetime(2026, 12, 2, tzinfo=UTC)
@@ -115,7 +116,8 @@ def test_the_graph_obeys_the_rooms_rules(
     assert len({s for s in sources if s.kind == "video"}) <= limit
     if audio.mode == Mode.PRESENTERS_ONLY:
         assert all(presents(email) for email in graph.receives)
-        assert graph.recorded == () and graph.take is None
+        assert graph.recorded == ()
+        assert graph.take is None
     else:
         assert set(graph.receives) == set(PEOPLE)
     if recorder.running is None:
@@ -192,7 +194,8 @@ def test_recording_takes_every_forwarded_source_while_a_take_runs() -> None:
         Source("pia@example.com", "audio"),
     }
     graph, _, _, _ = graph_after([("record", True, None), ("record", False, None)])
-    assert graph.recorded == () and graph.take is None
+    assert graph.recorded == ()
+    assert graph.take is None
 
 
 def test_an_ended_session_tears_down_and_one_not_started_forwards_nothing() -> None:
@@ -200,9 +203,12 @@ def test_an_ended_session_tears_down_and_one_not_started_forwards_nothing() -> N
     live = started()
     live.end(ENDED_FOR_ALL, AT)
     graph = compute(ROOM, 1, everyone_connected(), live=live)
-    assert graph.ended and graph.receives == {} and graph.recorded == ()
+    assert graph.ended
+    assert graph.receives == {}
+    assert graph.recorded == ()
     graph = compute(ROOM, 1, everyone_connected(), live=None)
-    assert not graph.ended and graph.receives == {}
+    assert not graph.ended
+    assert graph.receives == {}
 
 
 def test_only_the_sessions_own_peers_count() -> None:

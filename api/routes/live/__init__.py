@@ -14,6 +14,7 @@ from api.routes.live import (
     cta,
     dial_in,
     hands,
+    media,
     polls,
     questions,
     recording,
@@ -36,6 +37,7 @@ MODULES: tuple[ModuleType, ...] = (
     cameras,
     recording,
     dial_in,
+    media,
 )
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {

@@ -1,0 +1,106 @@
+"""``podium media``: the SFU and its reconciler as a process of their own (decision 0024).
+
+A small internal HTTP endpoint the API's ``RemoteMediaPlane`` posts signalling to, each call
+carrying the shared secret in ``Podium-Media-Secret`` (compared in constant time):
+``POST /negotiate {peer, sdp} -> {sdp}``, ``POST /candidate {peer, candidate}``,
+``POST /hang_up {peer}``, ``GET /health``. The SFU runs on the server's own loop, so a call
+awaits it directly. The process follows the log itself (the reconciler: LISTEN/NOTIFY on
+PostgreSQL, polling on SQLite); the API tells it nothing but signalling.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from media.plane import SECRET_HEADER, SfuFactory, default_sfu, peer_of
+from media.reconciler import Reconciler, SfuPort
+from podium.bootstrap import Podium
+
+
+def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> FastAPI:
+    """The media process's app: the SFU and reconciler start and stop with it."""
+    state: dict[str, Any] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import asyncio
+
+        sfu = sfu_factory(podium.settings)
+        reconciler = Reconciler(podium, sfu, asyncio.get_running_loop())
+        await reconciler.start()
+        state.update(sfu=sfu, reconciler=reconciler)
+        app.state.reconciler = reconciler
+        try:
+            yield
+        finally:
+            await reconciler.stop()
+            close = getattr(sfu, "close", None)
+            if close is not None:
+                await close()
+
+    app = FastAPI(title="Podium media plane", docs_url=None, redoc_url=None, lifespan=lifespan)
+    secret = podium.settings.media_secret.encode()
+
+    def problem(status: int, detail: str) -> JSONResponse:
+        return JSONResponse({"status": status, "detail": detail}, status_code=status)
+
+    async def signalled(request: Request) -> tuple[SfuPort, dict[str, Any]] | JSONResponse:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not secret or not hmac.compare_digest(given, secret):
+            return problem(401, f"send the shared secret in {SECRET_HEADER}")
+        try:
+            body = await request.json()
+        except ValueError:
+            return problem(400, "the body must be JSON")
+        if not isinstance(body, dict) or not isinstance(body.get("peer"), dict):
+            return problem(400, 'the body must be {"peer": {...}, ...}')
+        return state["sfu"], body
+
+    @app.get("/health")
+    def health() -> dict[str, Any]:
+        reconciler: Reconciler = state["reconciler"]
+        return {"sessions": len(reconciler.sessions), "position": reconciler.last}
+
+    @app.post("/negotiate")
+    async def negotiate(request: Request) -> JSONResponse:
+        got = await signalled(request)
+        if isinstance(got, JSONResponse):
+            return got
+        sfu, body = got
+        try:
+            answer = await sfu.negotiate(peer_of(body["peer"]), str(body.get("sdp", "")))
+        except (ValueError, KeyError, TypeError) as bad:
+            return problem(400, f"the media plane cannot use that: {bad}")
+        return JSONResponse({"sdp": answer})
+
+    @app.post("/candidate")
+    async def candidate(request: Request) -> JSONResponse:
+        got = await signalled(request)
+        if isinstance(got, JSONResponse):
+            return got
+        sfu, body = got
+        try:
+            await sfu.add_candidate(peer_of(body["peer"]), body.get("candidate"))
+        except (ValueError, KeyError, TypeError) as bad:
+            return problem(400, f"the media plane cannot use that candidate: {bad}")
+        return JSONResponse({})
+
+    @app.post("/hang_up")
+    async def hang_up(request: Request) -> JSONResponse:
+        got = await signalled(request)
+        if isinstance(got, JSONResponse):
+            return got
+        sfu, body = got
+        try:
+            await sfu.hang_up(peer_of(body["peer"]))
+        except (ValueError, KeyError, TypeError) as bad:
+            return problem(400, f"not a peer: {bad}")
+        return JSONResponse({})
+
+    return app
