@@ -113,6 +113,9 @@ class Reconciler:
 
     async def stop(self) -> None:
         self.follower.stop()
+        await self.follower.finished()
+        if self._recomputing is not None:
+            self._recomputing.cancel()
         if self.peers_changed in self.sfu.on_peers_changed:
             self.sfu.on_peers_changed.remove(self.peers_changed)
         self.pool.shutdown(wait=False, cancel_futures=True)

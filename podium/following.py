@@ -101,6 +101,12 @@ class Follower:
         if self._task is not None:
             self._task.cancel()
 
+    async def finished(self) -> None:
+        """Wait until the following task has ended (after ``stop``)."""
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
     @property
     def stopped(self) -> bool:
         return self._stopped.is_set()
