@@ -11,6 +11,7 @@ from uuid import UUID
 
 from fastapi.testclient import TestClient
 
+from commands.live.media import Purpose
 from media.graph import Source
 from media.plane import EmbeddedMediaPlane
 from podium.bootstrap import Podium
@@ -52,7 +53,7 @@ def test_a_presenter_publishes_and_an_attendee_receives_them(
         BOUND,
     )
     assert graph.receives[FIRST] == ()
-    assert sfu.candidates[(room_id, 1, ANN, "receive")] == [None]
+    assert sfu.candidates[(room_id, 1, ANN, Purpose.RECEIVE)] == [None]
 
 
 def test_an_attendee_may_not_publish_until_given_the_voice(
