@@ -1,0 +1,44 @@
+"""Forwarding: what the graph routes arrives byte-identical, and nothing else arrives."""
+
+from __future__ import annotations
+
+from media.sfu import Sfu
+from media.synthetic import EncodedFrame, wait_until
+from tests.media.conftest import Room, audio, run, video
+
+
+def test_routed_frames_arrive_byte_identical(
+    vp8_clip: list[EncodedFrame], opus_clip: list[EncodedFrame]
+) -> None:
+    """A subscriber gets the publisher's VP8 and Opus frames untouched, in order."""
+
+    async def scenario() -> None:
+        room = Room(Sfu())
+        try:
+            publisher = await room.publish("ann@example.com", vp8_clip, opus_clip)
+            subscriber = await room.subscribe("bob@example.com")
+            room.sfu.apply(
+                room.graph(
+                    {"bob@example.com": (video("ann@example.com"), audio("ann@example.com"))}
+                )
+            )
+            await wait_until(
+                lambda: len(subscriber.video[0]) >= 40 and len(subscriber.audio[0]) >= 40
+            )
+            assert publisher.video is not None
+            assert publisher.audio is not None
+            sent_video = list(publisher.video.sent)
+            got_video = [f.data for f in subscriber.video[0]]
+            assert subscriber.video[0][0].keyframe
+            start = sent_video.index(got_video[0])
+            assert got_video == sent_video[start : start + len(got_video)]
+            sent_audio = list(publisher.audio.sent)
+            got_audio = [f.data for f in subscriber.audio[0]]
+            start = sent_audio.index(got_audio[0])
+            assert got_audio == sent_audio[start : start + len(got_audio)]
+            pts = [f.pts for f in subscriber.video[0]]
+            assert pts == sorted(pts)
+        finally:
+            await room.close()
+
+    run(scenario)
