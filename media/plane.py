@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-import importlib
 import json
 import logging
 import threading
@@ -29,6 +28,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from commands.live.media import BadOfferError, MediaPlane, MediaUnavailableError, Peer, Purpose
+from domain.errors import DomainError, RuleViolationError
 from media.reconciler import Reconciler, SfuPort
 from podium.bootstrap import Podium
 from podium.settings import Settings
@@ -44,9 +44,36 @@ def default_sfu(settings: Settings) -> SfuPort:
 
     Imported when a plane starts, not when this module is: the SFU pulls in aiortc and PyAV,
     which an API process with the media plane elsewhere never needs."""
-    sfu_module = importlib.import_module("media.sfu")
-    sfu: SfuPort = sfu_module.Sfu(ice_servers=settings.media_ice_servers)
-    return sfu
+    from aiortc import RTCIceServer
+
+    from media.sfu import Sfu
+
+    servers = [
+        RTCIceServer(
+            urls=server["urls"],
+            username=server.get("username"),
+            credential=server.get("credential"),
+        )
+        for server in settings.media_ice_servers
+    ]
+    return Sfu(ice_servers=servers)
+
+
+def refusal(error: Exception) -> DomainError | None:
+    """What the SFU raised as the domain's refusal (None: not the caller's doing: a bug).
+
+    ``media.sfu``'s errors: ``OfferError``/``CandidateError`` are ``ValueError``s (400),
+    ``UnknownPeerError`` a ``LookupError`` (a candidate before its offer: 400),
+    ``SessionEndedError`` the session's end racing the offer (409)."""
+    if type(error).__name__ == "SessionEndedError":
+        return RuleViolationError("this session has ended")
+    if isinstance(error, DomainError):
+        return error
+    if isinstance(error, ValueError):
+        return BadOfferError(f"the media plane cannot use that: {error}")
+    if isinstance(error, LookupError):
+        return BadOfferError(f"no such connection: offer it first ({error})")
+    return None
 
 
 def peer_json(peer: Peer) -> dict[str, Any]:
@@ -134,8 +161,11 @@ class EmbeddedMediaPlane:
         except concurrent.futures.TimeoutError:
             future.cancel()
             raise MediaUnavailableError("the media plane did not answer in time") from None
-        except ValueError as bad:
-            raise BadOfferError(f"the media plane cannot use that: {bad}") from None
+        except Exception as error:
+            refused = refusal(error)
+            if refused is None:
+                raise
+            raise refused from None
 
     def _sfu(self) -> SfuPort:
         if self.sfu is None:
@@ -175,6 +205,8 @@ class RemoteMediaPlane:
             detail = _detail(refused)
             if refused.code == 400:
                 raise BadOfferError(detail) from None
+            if refused.code == 409:
+                raise RuleViolationError(detail) from None
             raise MediaUnavailableError(
                 f"the media plane refused ({refused.code}): {detail}"
             ) from None

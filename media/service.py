@@ -18,7 +18,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
-from media.plane import SECRET_HEADER, SfuFactory, default_sfu, peer_of
+from domain.errors import RuleViolationError
+from media.plane import SECRET_HEADER, SfuFactory, default_sfu, peer_of, refusal
 from media.reconciler import Reconciler, SfuPort
 from podium.bootstrap import Podium
 
@@ -50,6 +51,16 @@ def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> F
     def problem(status: int, detail: str) -> JSONResponse:
         return JSONResponse({"status": status, "detail": detail}, status_code=status)
 
+    def refused(error: Exception) -> JSONResponse:
+        """The SFU's refusal as the API will say it (409: the session ended; 400: the
+        caller's SDP, candidate or peer); anything else is a bug and raised."""
+        if isinstance(error, KeyError | TypeError):
+            return problem(400, f"not a peer: {error}")
+        found = refusal(error)
+        if found is None:
+            raise error
+        return problem(409 if isinstance(found, RuleViolationError) else 400, str(found))
+
     async def signalled(request: Request) -> tuple[SfuPort, dict[str, Any]] | JSONResponse:
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not secret or not hmac.compare_digest(given, secret):
@@ -75,8 +86,8 @@ def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> F
         sfu, body = got
         try:
             answer = await sfu.negotiate(peer_of(body["peer"]), str(body.get("sdp", "")))
-        except (ValueError, KeyError, TypeError) as bad:
-            return problem(400, f"the media plane cannot use that: {bad}")
+        except Exception as error:
+            return refused(error)
         return JSONResponse({"sdp": answer})
 
     @app.post("/candidate")
@@ -87,8 +98,8 @@ def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> F
         sfu, body = got
         try:
             await sfu.add_candidate(peer_of(body["peer"]), body.get("candidate"))
-        except (ValueError, KeyError, TypeError) as bad:
-            return problem(400, f"the media plane cannot use that candidate: {bad}")
+        except Exception as error:
+            return refused(error)
         return JSONResponse({})
 
     @app.post("/hang_up")
@@ -99,8 +110,8 @@ def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> F
         sfu, body = got
         try:
             await sfu.hang_up(peer_of(body["peer"]))
-        except (ValueError, KeyError, TypeError) as bad:
-            return problem(400, f"not a peer: {bad}")
+        except Exception as error:
+            return refused(error)
         return JSONResponse({})
 
     return app
