@@ -25,6 +25,7 @@ from pydantic import Field
 
 from api.contract import problems
 from api.deps import PodiumDep, respond
+from api.responses.media import MediaAnswer, MediaConnection
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.schemas import Body
@@ -63,19 +64,25 @@ def _hang_up(podium: Podium, caller: Caller, room_id: UUID, body: HangUpIn) -> R
     return podium.media.hang_up(room_id, caller, body.purpose)
 
 
-@router.post("/{room_id}/media/offer", responses=problems(400, 403, 409, 503))
+@router.post(
+    "/{room_id}/media/offer", response_model=MediaAnswer, responses=problems(400, 403, 409, 503)
+)
 def offer(room_id: UUID, body: OfferIn, who: RoomCaller, podium: PodiumDep) -> JSONResponse:
     """Offer a receive or publish connection; the answer's SDP comes back."""
     return respond(podium, _offer(podium, who, room_id, body))
 
 
-@router.post("/{room_id}/media/candidate", responses=problems(400, 403, 409, 503))
+@router.post(
+    "/{room_id}/media/candidate",
+    response_model=MediaConnection,
+    responses=problems(400, 403, 409, 503),
+)
 def candidate(room_id: UUID, body: CandidateIn, who: RoomCaller, podium: PodiumDep) -> JSONResponse:
     """A trickled ICE candidate of one of your connections (``null``: no more)."""
     return respond(podium, _candidate(podium, who, room_id, body))
 
 
-@router.post("/{room_id}/media/hang-up", responses=problems(403))
+@router.post("/{room_id}/media/hang-up", response_model=MediaConnection, responses=problems(403))
 def hang_up(room_id: UUID, body: HangUpIn, who: RoomCaller, podium: PodiumDep) -> JSONResponse:
     """Close one of your connections."""
     return respond(podium, _hang_up(podium, who, room_id, body))
