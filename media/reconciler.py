@@ -139,7 +139,11 @@ class Reconciler:
 
     async def _pass(self) -> None:
         """Read the feed past ``last`` for our sessions' rooms; mark the sessions a
-        room-control row names."""
+        room-control row names. With no session followed there is nothing to read: a session
+        marked later is computed from the store, which already holds whatever was skipped."""
+        if not self.sessions:
+            self.last = max(self.last, await self.run(self._head))
+            return
         rooms = sorted({str(room) for room, _ in self.sessions})
         upto, rows = await self.run(self._read, self.last, rooms)
         for row in rows:
@@ -147,6 +151,9 @@ class Reconciler:
             if key in self.sessions and is_control(str(row["kind"])):
                 self.mark(key)
         self.last = max(self.last, upto)
+
+    def _head(self) -> int:
+        return self.podium.store.recorder.max_notification_id() or 0
 
     def _feed_position(self) -> int:
         projector = self.podium.projector
