@@ -136,8 +136,16 @@ def _frame(codec: str, data: bytes) -> EncodedFrame:
 class PacketSource(MediaStreamTrack):
     """A track of pre-encoded frames, cycled, as ``av.Packet`` at real-time pace."""
 
-    def __init__(self, kind: str, frames: list[EncodedFrame], history: int = 10_000) -> None:
+    def __init__(
+        self,
+        kind: str,
+        frames: list[EncodedFrame],
+        history: int = 10_000,
+        honour_keyframe_requests: bool = True,
+    ) -> None:
         super().__init__()
+        # False: count requests but keep the clip's own GOP (a publisher slow to answer).
+        self.honour_keyframe_requests = honour_keyframe_requests
         if not frames:
             raise ValueError("a PacketSource needs frames")
         self.kind = kind
@@ -155,7 +163,7 @@ class PacketSource(MediaStreamTrack):
     def request_keyframe(self) -> None:
         """Make the next frame a keyframe (jump to the next GOP start of the clip)."""
         self.keyframe_requests.append(time.monotonic())
-        if self._frames[self._index].keyframe:
+        if not self.honour_keyframe_requests or self._frames[self._index].keyframe:
             return
         for step in range(1, len(self._frames) + 1):
             candidate = (self._index + step) % len(self._frames)
