@@ -154,7 +154,7 @@ def test_switching_source_keeps_one_rising_timeline() -> None:
         first.detach(slot)
         second.attach(slot)
         b = await slot.recv()
-        pts = [p.pts for p in a] + [b.pts]
+        pts = [p.pts or 0 for p in [*a, b]]
         assert pts[1] - pts[0] == 3000
         assert pts[2] > pts[1]
 
