@@ -220,3 +220,24 @@ def test_recording_starts_at_a_keyframe_and_a_reconnect_keeps_pts_rising() -> No
         assert sink.closed == 1
 
     run(scenario)
+
+
+def test_a_slot_attached_before_the_stream_begins_asks_for_nothing() -> None:
+    """A stream opens with a keyframe: no PLI for it, unless its first frame is a delta."""
+
+    async def scenario() -> None:
+        upstream = Upstream()
+        feed = video_feed(upstream)
+        slot = SlotTrack("video", "s", SlotCounters())
+        feed.attach(slot)
+        frames(feed, 0, "Kd")
+        await asyncio.sleep(0)
+        assert upstream.plis == []
+        assert slot.queued == 2
+        lossy = video_feed(upstream)
+        lossy.attach(SlotTrack("video", "t", SlotCounters()))
+        frames(lossy, 0, "d")
+        await asyncio.sleep(0)
+        assert len(upstream.plis) == 1
+
+    run(scenario)
