@@ -28,6 +28,7 @@ from media.sfu.signalling import (
     SessionEndedError,
     UnknownPeerError,
     read_candidate,
+    read_offer,
 )
 from media.sfu.slots import SlotTrack
 from media.sfu.stats import SfuStats, SlotCounters, SourceCounters
@@ -81,6 +82,7 @@ class Sfu:
         key = (peer.room_id, peer.session)
         if key in self._ended:
             raise SessionEndedError(f"session {peer.session} of {peer.room_id} has ended")
+        read_offer(offer_sdp, peer.purpose, self.video_codec)  # a bad offer keeps the old one
         session = self._sessions.setdefault(key, _Session())
         slot = (peer.email, peer.purpose)
         old = session.connections.get(slot)

@@ -126,6 +126,10 @@ def test_a_new_offer_replaces_the_connection(vp8_clip: list[EncodedFrame]) -> No
             receive = room.peer(BOB, Purpose.RECEIVE)
             await room.sfu.add_candidate(receive, {"candidate": CANDIDATE, "sdpMid": "0"})
             await room.sfu.add_candidate(receive, None)
+            with pytest.raises(OfferError):  # a bad offer leaves the working connection be
+                await room.sfu.negotiate(receive, "v=0\r\n")
+            before = len(first.video[0])
+            await wait_until(lambda: len(first.video[0]) > before + 3)
             second = await room.subscribe(BOB, audio=0)
             await wait_until(lambda: len(second.video[0]) > 3)
             assert second.video[0][0].keyframe
