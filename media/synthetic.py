@@ -73,10 +73,19 @@ def encode_vp8(
         "maxrate": str(bitrate),
         "bufsize": str(bitrate),
     }
+    out = [_frame("vp8", data) for data in _encode_pictures(codec, frames, keyframe_every, seed)]
+    return out[:frames]
+
+
+def _encode_pictures(
+    codec: av.VideoCodecContext, frames: int, keyframe_every: int, seed: int
+) -> list[bytes]:
+    """Encode ``frames`` pictures of noise under moving bars, forcing a keyframe each GOP."""
+    width, height = codec.width, codec.height
     rng = random.Random(seed)
     bars = bytes(range(0, 256, 2)) * (2 + width // 64)
     chroma = bytes([128]) * ((width // 2) * (height // 2))
-    out: list[EncodedFrame] = []
+    out: list[bytes] = []
     for index in range(frames):
         picture = av.VideoFrame(width, height, "yuv420p")
         shift = (index * 4) % 128
@@ -87,10 +96,35 @@ def encode_vp8(
         picture.pts = index
         if index % keyframe_every == 0:
             picture.pict_type = av.video.frame.PictureType.I
-        for packet in codec.encode(picture):
-            out.append(_frame("vp8", bytes(packet)))
-    for packet in codec.encode(None):
-        out.append(_frame("vp8", bytes(packet)))
+        out += [bytes(packet) for packet in codec.encode(picture)]
+    out += [bytes(packet) for packet in codec.encode(None)]
+    return out
+
+
+def encode_h264(
+    frames: int = 60,
+    width: int = 160,
+    height: int = 96,
+    bitrate: int = 300_000,
+    keyframe_every: int = 60,
+    seed: int = 1,
+) -> list[EncodedFrame]:
+    """As :func:`encode_vp8`, in H.264 constrained baseline (Annex B, SPS/PPS before each
+    IDR, as a browser sends it)."""
+    frames = math.ceil(frames / keyframe_every) * keyframe_every
+    codec = av.CodecContext.create("libx264", "w")
+    codec.width, codec.height = width, height
+    codec.pix_fmt = "yuv420p"
+    codec.time_base = Fraction(1, VIDEO_FPS)
+    codec.bit_rate = bitrate
+    codec.gop_size = keyframe_every
+    codec.options = {
+        "profile": "baseline",
+        "preset": "ultrafast",
+        "tune": "zerolatency",
+        "forced-idr": "1",
+    }
+    out = [_frame("h264", data) for data in _encode_pictures(codec, frames, keyframe_every, seed)]
     return out[:frames]
 
 
@@ -136,8 +170,16 @@ def _frame(codec: str, data: bytes) -> EncodedFrame:
 class PacketSource(MediaStreamTrack):
     """A track of pre-encoded frames, cycled, as ``av.Packet`` at real-time pace."""
 
-    def __init__(self, kind: str, frames: list[EncodedFrame], history: int = 10_000) -> None:
+    def __init__(
+        self,
+        kind: str,
+        frames: list[EncodedFrame],
+        history: int = 10_000,
+        honour_keyframe_requests: bool = True,
+    ) -> None:
         super().__init__()
+        # False: count requests but keep the clip's own GOP (a publisher slow to answer).
+        self.honour_keyframe_requests = honour_keyframe_requests
         if not frames:
             raise ValueError("a PacketSource needs frames")
         self.kind = kind
@@ -155,7 +197,7 @@ class PacketSource(MediaStreamTrack):
     def request_keyframe(self) -> None:
         """Make the next frame a keyframe (jump to the next GOP start of the clip)."""
         self.keyframe_requests.append(time.monotonic())
-        if self._frames[self._index].keyframe:
+        if not self.honour_keyframe_requests or self._frames[self._index].keyframe:
             return
         for step in range(1, len(self._frames) + 1):
             candidate = (self._index + step) % len(self._frames)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -121,17 +121,19 @@ def _route_keyframe_requests(sender: RTCRtpSender, slot: SlotTrack) -> None:
     sender._send_keyframe = slot.keyframe_requested  # type: ignore[method-assign]
 
 
-def pli_sender(receiver: RTCRtpReceiver) -> Callable[[], Any]:
+def pli_sender(receiver: RTCRtpReceiver) -> Callable[[], Awaitable[bool]]:
     """How a feed asks its publisher for a keyframe: a PLI to the primary SSRC."""
 
-    async def send_pli() -> None:
+    async def send_pli() -> bool:
         ssrc = primary_ssrc(receiver)
         if ssrc is None:  # nothing received yet: the first frame is a keyframe anyway
-            return
+            return False
         try:
             await receiver._send_rtcp_pli(ssrc)
         except Exception:  # the connection is going; the request does not matter any more
             logger.debug("PLI to %s not sent", ssrc, exc_info=True)
+            return False
+        return True
 
     return send_pli
 

@@ -91,6 +91,7 @@ class SourceFeed:
             last_pts, last_wallclock = resume_after
             elapsed = int(max(0.0, time.time() - last_wallclock) * CLOCK_RATE[source.kind])
             self._pts_base = last_pts + max(FRAME_TICKS[source.kind], elapsed)
+        self.frames = 0  # received by this feed (its connection)
         self.last_pts = self._pts_base
         self.last_wallclock = time.time()
 
@@ -101,11 +102,14 @@ class SourceFeed:
         data = bytes(packet)
         frame = ForwardedFrame(packet, data, packet.pts, keyframe, wallclock)
         self.last_pts, self.last_wallclock = packet.pts, wallclock
+        self.frames += 1
         counters = self.counters
         counters.frames_in += 1
         counters.bytes_in += len(data)
         if self.source.kind == "video":
             self._cache(frame)
+            if self.frames == 1 and not keyframe:  # the stream's opening keyframe was lost
+                self.request_keyframe()
         if not self.slots and self.recorder is None:
             counters.frames_unrouted += 1
             return
@@ -129,7 +133,7 @@ class SourceFeed:
 
     def attach(self, slot: SlotTrack) -> None:
         """Start ``slot`` on this source: from the cached GOP if there is one, else from the
-        next keyframe, asked for."""
+        next keyframe, asked for unless the stream has not begun."""
         slot.switch(self, self.source)
         self.slots.add(slot)
         if self.source.kind != "video":
@@ -137,7 +141,7 @@ class SourceFeed:
         if self._gop:
             for frame in self._gop:
                 slot.offer(frame)
-        else:
+        elif self.frames:  # (before the first frame: a stream opens with a keyframe)
             self.request_keyframe()
 
     def detach(self, slot: SlotTrack) -> None:

@@ -14,7 +14,8 @@ from collections.abc import Awaitable, Callable
 
 from media.sfu.stats import SourceCounters
 
-SendPli = Callable[[], Awaitable[None]]
+# Sends one PLI; False when it could not (nothing received yet: the first frame is a keyframe).
+SendPli = Callable[[], Awaitable[bool]]
 
 
 class KeyframeRequester:
@@ -57,13 +58,16 @@ class KeyframeRequester:
         for task in self._tasks:
             task.cancel()
 
+    async def _send_counted(self) -> None:
+        if await self._send_pli():
+            self._counters.keyframe_requests_sent += 1
+
     def _send(self) -> None:
         self._timer = None
         if not self._pending:
             return
         self._last_sent = time.monotonic()
-        self._counters.keyframe_requests_sent += 1
-        task = asyncio.ensure_future(self._send_pli())
+        task = asyncio.ensure_future(self._send_counted())
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         # Repeat until the keyframe arrives (keyframe_arrived cancels this).

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from uuid import UUID
 
@@ -28,6 +28,7 @@ from media.sfu.signalling import (
     SessionEndedError,
     UnknownPeerError,
     read_candidate,
+    read_offer,
 )
 from media.sfu.slots import SlotTrack
 from media.sfu.stats import SfuStats, SlotCounters, SourceCounters
@@ -81,6 +82,7 @@ class Sfu:
         key = (peer.room_id, peer.session)
         if key in self._ended:
             raise SessionEndedError(f"session {peer.session} of {peer.room_id} has ended")
+        read_offer(offer_sdp, peer.purpose, self.video_codec)  # a bad offer keeps the old one
         session = self._sessions.setdefault(key, _Session())
         slot = (peer.email, peer.purpose)
         old = session.connections.get(slot)
@@ -146,7 +148,9 @@ class Sfu:
         graph = session.graph
         receives = graph.receives if graph is not None else {}
         for (email, purpose), connection in session.connections.items():
-            if purpose is not Purpose.RECEIVE or connection.closed:
+            # Slots are fed once the connection is up: a GOP replayed into a slot whose sender
+            # has not started would sit in its queue (and, on a slow ICE check, overflow it).
+            if purpose is not Purpose.RECEIVE or connection.closed or not connection.connected:
                 continue
             wanted = receives.get(email, ())
             for kind in ("video", "audio"):
@@ -200,6 +204,10 @@ class Sfu:
             self._close_later(connection)
         session.connections.clear()
         session.feeds.clear()
+        prefix = f"{key[0]}/{key[1]}/"  # an ended session's counters go with it
+        for counters in (self._source_counters, self._slot_counters):
+            for name in [name for name in counters if name.startswith(prefix)]:
+                del counters[name]
         self._notify(key)
 
     # -- peers -----------------------------------------------------------------------------
@@ -224,7 +232,11 @@ class Sfu:
         )
 
     def stats(self) -> SfuStats:
-        return SfuStats(sources=dict(self._source_counters), slots=dict(self._slot_counters))
+        """A copy of the counters of the sessions not ended (an ended one's go with it)."""
+        return SfuStats(
+            sources={key: replace(c) for key, c in self._source_counters.items()},
+            slots={key: replace(c) for key, c in self._slot_counters.items()},
+        )
 
     async def close(self) -> None:
         """Close every connection of every session."""

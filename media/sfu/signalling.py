@@ -88,9 +88,9 @@ def codec_preferences(kind: str, video_codec: str) -> list[RTCRtpCodecCapability
     capabilities = RTCRtpSender.getCapabilities(kind).codecs
     chosen = [c for c in capabilities if c.mimeType.lower() == name.lower()]
     if kind == "video" and video_codec == "H264":
-        # aiortc offers two H.264 profiles; keep the first (constrained baseline, what
-        # Chromium sends by default) so the session has one.
-        chosen = chosen[:1]
+        # Constrained baseline (42e01f, what browsers send) first, then baseline: one
+        # bitstream either way, so a slot may forward what a publisher sent under the other.
+        chosen.sort(key=lambda c: c.parameters.get("profile-level-id") != "42e01f")
     rtx = [c for c in capabilities if c.mimeType.lower() == f"{kind}/rtx"]
     return chosen + rtx
 

@@ -68,10 +68,16 @@ class Room:
         return negotiate
 
     async def publish(
-        self, email: str, video: list[EncodedFrame] | None, audio: list[EncodedFrame] | None
+        self,
+        email: str,
+        video: list[EncodedFrame] | None,
+        audio: list[EncodedFrame] | None = None,
+        honour_keyframe_requests: bool = True,
     ) -> SyntheticPublisher:
         publisher = SyntheticPublisher(
-            PacketSource("video", video) if video else None,
+            PacketSource("video", video, honour_keyframe_requests=honour_keyframe_requests)
+            if video
+            else None,
             PacketSource("audio", audio) if audio else None,
         )
         self.clients.append(publisher)
