@@ -16,6 +16,7 @@ from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from starlette.testclient import WebSocketTestSession
 
 from media.graph import Source
 from media.plane import EmbeddedMediaPlane
@@ -30,6 +31,8 @@ from media.synthetic import (
 )
 from podium.bootstrap import Podium
 from tests.e2e.helpers import Json, expect, trial_owner
+from tests.e2e.live_socket import connect, receive
+from tests.e2e.media import offer
 from tests.e2e.test_live_audio import audio, running
 from tests.e2e.test_session_lifecycle import act, attendance, enter
 
@@ -157,3 +160,84 @@ class _Empty:
 
 
 _EMPTY = _Empty()
+
+
+def socket_negotiator(socket: WebSocketTestSession, purpose: str) -> Any:
+    """The client's offer as a ``media.offer`` frame on its room socket (from a thread: the
+    test client's socket is synchronous)."""
+
+    async def negotiate(sdp: str) -> str:
+        answer = await asyncio.to_thread(offer, socket, purpose, sdp)
+        assert answer["type"] == "answer", answer
+        return str(answer["body"]["sdp"])
+
+    return negotiate
+
+
+def test_a_restarted_plane_rebuilds_from_the_log_over_the_socket(
+    client: TestClient,
+    podium: Podium,
+    clips: tuple[list[EncodedFrame], list[EncodedFrame]],
+) -> None:
+    """Presenters-only is set while the first plane runs; a second plane, knowing nothing,
+    forwards nothing to the attendee who reconnects, until listen-only lets them hear again.
+    Offers go as ``media.offer`` frames on the room socket."""
+    vp8, opus = clips
+    owner = trial_owner(client, "owner@example.com")
+    room, first, second = running(client, owner)
+    ann = enter(client, room, ANN)
+    room_id = UUID(room["room_id"])
+
+    async def connect_both(
+        speaker: WebSocketTestSession, listener: WebSocketTestSession
+    ) -> tuple[SyntheticPublisher, CountingSubscriber]:
+        publisher = SyntheticPublisher(PacketSource("video", vp8), PacketSource("audio", opus))
+        subscriber = CountingSubscriber(video_slots=1, audio_slots=2)
+        await publisher.connect(socket_negotiator(speaker, "publish"))
+        await subscriber.connect(socket_negotiator(listener, "receive"))
+        return publisher, subscriber
+
+    def heard(subscriber: CountingSubscriber) -> int:
+        return sum(len(slot) for slot in subscriber.audio)
+
+    async def before_restart(speaker: WebSocketTestSession, listener: WebSocketTestSession) -> None:
+        publisher, subscriber = await connect_both(speaker, listener)
+        try:
+            await wait_until(lambda: heard(subscriber) >= 20, BOUND)
+            await asyncio.to_thread(audio, client, room, second, "mode", mode="presenters_only")
+            await stalls(lambda: heard(subscriber))
+        finally:
+            await publisher.close()
+            await subscriber.close()
+
+    async def after_restart(
+        plane: EmbeddedMediaPlane, speaker: WebSocketTestSession, listener: WebSocketTestSession
+    ) -> None:
+        assert plane.sfu is not None
+        sfu = plane.sfu
+        publisher, subscriber = await connect_both(speaker, listener)
+        try:
+            await wait_until(lambda: len(sfu.peers(room_id, 1)) == 2, BOUND)
+            await stalls(lambda: heard(subscriber))
+            assert heard(subscriber) == 0
+            await asyncio.to_thread(audio, client, room, first, "mode", mode="listen_only")
+            await wait_until(lambda: heard(subscriber) >= 20, BOUND)
+        finally:
+            await publisher.close()
+            await subscriber.close()
+
+    with connect(client, room, first) as speaker, connect(client, room, ann) as listener:
+        receive(speaker), receive(listener)
+        plane = EmbeddedMediaPlane(podium).start()
+        podium.media.plane = plane
+        try:
+            asyncio.run(asyncio.wait_for(before_restart(speaker, listener), 120))
+        finally:
+            plane.stop()
+        again = EmbeddedMediaPlane(podium).start()
+        podium.media.plane = again
+        try:
+            asyncio.run(asyncio.wait_for(after_restart(again, speaker, listener), 120))
+        finally:
+            podium.media.plane = None
+            again.stop()
