@@ -12,7 +12,10 @@ so :func:`tap_encoded_frames` replaces two private attributes *of one receiver i
   until the receiver stops, then ends the track as it always does;
 - for Opus, the audio ``JitterBuffer(capacity=16, prefetch=4)``, with :class:`_OpusPassThrough`:
   one RTP packet is one Opus frame, and the stock buffer holds four of them back (80 ms a hop)
-  for a decoder's benefit that a forwarder does not need.
+  for a decoder's benefit that a forwarder does not need;
+- for video, the ``JitterBuffer(capacity=512)`` with :class:`MarkerJitterBuffer`: the stock one
+  knows a frame is whole only when the next frame's first packet arrives (a frame, ~33 ms, a
+  hop); the RTP marker bit says so as the frame's last packet lands (RFC 7741, RFC 6184).
 
 Both are read through the mangled names (``_RTCRtpReceiver__...``), checked on install so an
 aiortc upgrade that renames them fails loudly at the first connection, not silently.
@@ -29,7 +32,7 @@ from typing import Any
 
 import av
 from aiortc import RTCRtpReceiver
-from aiortc.jitterbuffer import JitterFrame
+from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_gt
@@ -108,6 +111,43 @@ class _OpusPassThrough:
         return False, JitterFrame(data=data, timestamp=packet.timestamp)
 
 
+class MarkerJitterBuffer(JitterBuffer):
+    """aiortc's video jitter buffer (reordering, loss, NACK-able holes kept) that also releases
+    a frame as soon as its packets from the buffer's origin to the marker are all in."""
+
+    def __init__(self) -> None:
+        super().__init__(capacity=512, is_video=True)
+        self._newest: int | None = None
+
+    def add(self, packet: RtpPacket) -> tuple[bool, JitterFrame | None]:
+        filled_hole = self._newest is not None and not uint16_gt(
+            packet.sequence_number, self._newest
+        )
+        if not filled_hole:
+            self._newest = packet.sequence_number
+        pli_flag, frame = super().add(packet)
+        if frame is None and self._origin is not None and (packet.marker or filled_hole):
+            frame = self._whole_frame_at_origin()
+        return pli_flag, frame
+
+    def _whole_frame_at_origin(self) -> JitterFrame | None:
+        if self._origin is None:
+            return None
+        first = self._packets[self._origin % self._capacity]
+        if first is None:
+            return None
+        parts: list[bytes] = []
+        for count in range(self._capacity):
+            packet = self._packets[(self._origin + count) % self._capacity]
+            if packet is None or packet.timestamp != first.timestamp:
+                return None
+            parts.append(packet._data)  # type: ignore[attr-defined]  # set by depayload
+            if packet.marker:
+                self.remove(count + 1)
+                return JitterFrame(data=b"".join(parts), timestamp=first.timestamp)
+        return None
+
+
 _QUEUE = "_RTCRtpReceiver__decoder_queue"
 _JITTER = "_RTCRtpReceiver__jitter_buffer"
 _THREAD = "_RTCRtpReceiver__decoder_thread"
@@ -130,8 +170,7 @@ def tap_encoded_frames(receiver: RTCRtpReceiver, kind: str, deliver: Deliver | N
     if deliver is None:
         deliver = _to_track(receiver)
     setattr(receiver, _QUEUE, _FrameTap(kind, deliver))
-    if kind == "audio":
-        setattr(receiver, _JITTER, _OpusPassThrough())
+    setattr(receiver, _JITTER, _OpusPassThrough() if kind == "audio" else MarkerJitterBuffer())
 
 
 def _to_track(receiver: RTCRtpReceiver) -> Deliver:

@@ -7,13 +7,14 @@ import time
 from typing import Any
 
 import av
+from aiortc.rtp import RtpPacket
 
 from media.graph import Source
 from media.sfu.feeds import GOP_MAX_FRAMES, RecordingTap, SourceFeed
 from media.sfu.keyframes import KeyframeRequester
 from media.sfu.slots import SlotTrack
 from media.sfu.stats import SlotCounters, SourceCounters
-from media.sfu.tap import is_keyframe
+from media.sfu.tap import MarkerJitterBuffer, is_keyframe
 from tests.media.conftest import run
 
 KEY = b"\x10\x02\x00\x9d\x01\x2a"  # VP8 frame tag with bit 0 clear: a keyframe
@@ -241,3 +242,27 @@ def test_a_slot_attached_before_the_stream_begins_asks_for_nothing() -> None:
         assert len(upstream.plis) == 1
 
     run(scenario)
+
+
+def rtp(sequence: int, timestamp: int, data: bytes, marker: bool = False) -> RtpPacket:
+    packet = RtpPacket(sequence_number=sequence, timestamp=timestamp, marker=int(marker))
+    packet._data = data  # type: ignore[attr-defined]  # what aiortc's depayload sets
+    return packet
+
+
+def test_a_video_frame_is_released_at_its_marker_not_at_the_next_frame() -> None:
+    """The tap's jitter buffer hands a frame on when its last packet lands, also when a
+    reordered packet completes it, and never a frame with a hole."""
+    buffer = MarkerJitterBuffer()
+    assert buffer.add(rtp(100, 9000, b"a"))[1] is None
+    frame = buffer.add(rtp(101, 9000, b"b", marker=True))[1]
+    assert frame is not None
+    assert (frame.data, frame.timestamp) == (b"ab", 9000)
+    assert buffer.add(rtp(102, 12000, b"c"))[1] is None
+    assert buffer.add(rtp(104, 12000, b"e", marker=True))[1] is None  # 103 missing
+    frame = buffer.add(rtp(103, 12000, b"d"))[1]  # the retransmission fills the hole
+    assert frame is not None
+    assert frame.data == b"cde"
+    frame = buffer.add(rtp(105, 15000, b"f", marker=True))[1]
+    assert frame is not None
+    assert frame.data == b"f"
