@@ -23,11 +23,19 @@ from aiortc.rtcrtpsender import RTCRtpSender
 from commands.live.media import Peer, Purpose
 from media.graph import Source
 from media.sfu.feeds import SourceFeed
-from media.sfu.signalling import codec_preferences, read_candidate, read_offer
+from media.sfu.signalling import (
+    CandidateError,
+    UnknownPeerError,
+    codec_preferences,
+    read_candidate,
+    read_offer,
+)
 from media.sfu.slots import SlotTrack
 from media.sfu.tap import primary_ssrc, tap_encoded_frames
 
 logger = logging.getLogger(__name__)
+
+MAX_EARLY_CANDIDATES = 64  # a browser gathers a handful per network interface
 
 
 @dataclass(eq=False)
@@ -51,8 +59,12 @@ class Connection:
 
     async def add_candidate(self, candidate: dict[str, Any] | None) -> None:
         parsed = read_candidate(candidate)  # refuse bad input even while negotiating
+        if self.closed:
+            raise UnknownPeerError(f"{self.peer.email}'s {self.peer.purpose} connection is closed")
         if not self._remote_set:
             # The browser trickles as soon as it has sent its offer; hold them until applied.
+            if len(self._early_candidates) >= MAX_EARLY_CANDIDATES:
+                raise CandidateError("too many candidates before the offer was answered")
             self._early_candidates.append(candidate)
             return
         await self.pc.addIceCandidate(parsed)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import fractions
+import logging
 import threading
 import time
 from collections.abc import Callable
@@ -36,6 +37,8 @@ from aiortc.jitterbuffer import JitterBuffer, JitterFrame
 from aiortc.rtcrtpparameters import RTCRtpCodecParameters
 from aiortc.rtp import RtpPacket
 from aiortc.utils import uint16_gt
+
+logger = logging.getLogger(__name__)
 
 VIDEO_TIME_BASE = fractions.Fraction(1, 90000)
 AUDIO_TIME_BASE = fractions.Fraction(1, 48000)
@@ -86,7 +89,10 @@ class _FrameTap:
         packet = av.Packet(frame.data)
         packet.pts = frame.timestamp  # aiortc's TimestampMapper: RTP clock, from 0
         packet.time_base = self._time_base
-        self._deliver(packet, is_keyframe(codec.name, frame.data), time.time())
+        try:
+            self._deliver(packet, is_keyframe(codec.name, frame.data), time.time())
+        except Exception:  # raised into aiortc's RTP handling it would end the transport
+            logger.exception("encoded-frame tap: delivery failed; frame dropped")
 
     def get(self) -> None:
         self._stopped.wait()
