@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import uuid
 
 import pytest
 
 from commands.live.media import Purpose
 from media.sfu import SessionEndedError, Sfu
-from media.synthetic import CountingSubscriber, EncodedFrame, wait_until
+from media.synthetic import CountingSubscriber, EncodedFrame, encode_vp8, wait_until
 from tests.media.conftest import Room, audio, run, video
 
 ANN, BOB, CAT, DAN = "ann@example.com", "bob@example.com", "cat@example.com", "dan@example.com"
@@ -122,6 +123,44 @@ def test_ended_session_tears_everything_down(vp8_clip: list[EncodedFrame]) -> No
             room.clients.append(late)
             with pytest.raises(SessionEndedError):
                 await late.connect(room.negotiator(room.peer(DAN, Purpose.RECEIVE)))
+        finally:
+            await room.close()
+
+    run(scenario)
+
+
+@pytest.fixture(scope="module")
+def other_clip() -> list[EncodedFrame]:
+    """A second camera: other noise, so its frames are told apart from the first's."""
+    return encode_vp8(frames=60, keyframe_every=30, seed=2)
+
+
+def test_a_switched_slot_starts_from_the_new_sources_keyframe_on_a_rising_clock(
+    vp8_clip: list[EncodedFrame], other_clip: list[EncodedFrame]
+) -> None:
+    """A slot moved from one camera to another shows the new one from a keyframe, and the
+    RTP timestamps the subscriber sees never step back (one stream, no renegotiation)."""
+
+    async def scenario() -> None:
+        room = Room(Sfu())
+        try:
+            await room.publish(ANN, vp8_clip)
+            await room.publish(CAT, other_clip)
+            bob = await room.subscribe(BOB, audio=0)
+            room.sfu.apply(room.graph({BOB: (video(ANN),)}))
+            await wait_until(lambda: len(bob.video[0]) > 10)
+            room.sfu.apply(room.graph({BOB: (video(CAT),)}))
+            cats = {frame.data for frame in other_clip}
+            await wait_until(lambda: sum(f.data in cats for f in bob.video[0]) > 10)
+            frames = list(bob.video[0])
+            pts = [f.pts for f in frames]
+            assert all(b > a for a, b in itertools.pairwise(pts))
+            from_cat = [f.data in cats for f in frames]
+            switch = from_cat.index(True)
+            assert all(from_cat[switch:])  # nothing of ann's after the switch
+            assert not any(from_cat[:switch])
+            assert frames[switch].keyframe
+            assert room.sfu.stats().slots[f"{room.room_id}/1/{BOB}/video0"].switches == 2
         finally:
             await room.close()
 
