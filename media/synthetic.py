@@ -37,6 +37,8 @@ from media.sfu.tap import is_keyframe, primary_ssrc, tap_encoded_frames, time_ba
 Negotiate = Callable[[str], Awaitable[str]]
 VIDEO_FPS = 30
 OPUS_FRAME_SAMPLES = 960  # 20 ms at 48 kHz
+# Frames remembered per track for checks: 30 s of video (~5 MB at 1.5 Mbit/s), 18 s of Opus.
+HISTORY = 900
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,7 +176,7 @@ class PacketSource(MediaStreamTrack):
         self,
         kind: str,
         frames: list[EncodedFrame],
-        history: int = 10_000,
+        history: int = HISTORY,
         honour_keyframe_requests: bool = True,
     ) -> None:
         super().__init__()
@@ -269,7 +271,7 @@ class ReceivedFrame:
 class CountingSubscriber:
     """A client with recv-only slots that records every frame, encoded, per slot."""
 
-    def __init__(self, video_slots: int = 1, audio_slots: int = 1, history: int = 10_000) -> None:
+    def __init__(self, video_slots: int = 1, audio_slots: int = 1, history: int = HISTORY) -> None:
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
         self.video: list[deque[ReceivedFrame]] = []
         self.audio: list[deque[ReceivedFrame]] = []
