@@ -27,7 +27,7 @@ from commands.live.hands import Hands
 from commands.live.media import MediaControl
 from commands.live.polls import Polls
 from commands.live.questions import Questions
-from commands.live.recording import Recordings
+from commands.live.recording import RecordingReactions, Recordings
 from commands.live.room_settings import LiveRoomSettings
 from commands.live.sessions import Live
 from commands.live.stage import Stages
@@ -36,6 +36,7 @@ from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
 from commands.reactions import Reactions
 from commands.rooms import Rooms
+from commands.storage import Storage
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
 from commands.unit_of_work import CommandRunner
@@ -47,6 +48,7 @@ from podium.dial_in import ServiceControls, StoreReadings
 from podium.passwords import Argon2Hasher
 from podium.payments import SandboxGateway
 from podium.settings import Settings
+from podium.storage import FileStorage
 from podium.throttle import RateLimiter, build_rate_limiter
 from podium.transcoder import OrjsonTranscoder
 from projections.account_summary.projection import AccountSummaryProjection
@@ -75,7 +77,7 @@ from projections.polls.projection import PollsProjection
 from projections.polls.view import PollsView
 from projections.projector import Projector
 from projections.recordings.projection import RecordingsProjection
-from projections.recordings.view import RecordingsView
+from projections.recordings.view import RecordingsView, StoredRecordingsView
 from projections.room_feed.projection import RoomFeedProjection
 from projections.room_feed.view import RoomFeedView
 from projections.rooms.headcount import Headcount
@@ -88,6 +90,7 @@ from projections.timeline.projection import TimelineProjection
 from projections.timeline.view import TimelineView
 from projections.whiteboard.projection import WhiteboardProjection
 from projections.whiteboard.view import WhiteboardView
+from workers.composer import ComposeRecording
 from workers.dial_in_policies import ChargeDialIn
 from workers.policies import PolicyRunner
 from workers.session_policies import policies
@@ -115,6 +118,7 @@ class Views:
     cameras: CamerasView
     recordings: RecordingsView
     dial_in_calls: DialInCallsView
+    stored_recordings: StoredRecordingsView
 
 
 @dataclass
@@ -155,6 +159,7 @@ class Podium:
     live_settings: LiveRoomSettings
     dial_in: DialIn
     media: MediaControl
+    storage: Storage
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -250,6 +255,7 @@ def bootstrap(
     dial_pad = DialPad(
         ServiceControls(live, audio, questions), StoreReadings(store, rooms_view, audio)
     )
+    storage = FileStorage(settings.recordings_store_dir)
     policy_runner = PolicyRunner(
         store.recorder,
         store.mapper.to_domain_event,
@@ -257,6 +263,14 @@ def bootstrap(
         [
             *policies(store, Reactions(runner), projector, rooms_view),
             ChargeDialIn(store, billing, projector, dial_in_calls),
+            ComposeRecording(
+                store,
+                RecordingReactions(runner),
+                storage,
+                settings.recordings_raw_dir,
+                clock.now,
+                timedelta(seconds=settings.recording_close_timeout),
+            ),
         ],
         clock.now,
     )
@@ -304,6 +318,7 @@ def bootstrap(
             cameras=CamerasView(read_store),
             recordings=RecordingsView(read_store),
             dial_in_calls=dial_in_calls,
+            stored_recordings=StoredRecordingsView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
@@ -316,4 +331,5 @@ def bootstrap(
         live_settings=LiveRoomSettings(runner, actors),
         dial_in=DialIn(runner, attendance, dial_pad),
         media=MediaControl(runner, actors),
+        storage=storage,
     )

@@ -39,6 +39,9 @@ class Settings(BaseSettings):
     # How long an answer waits for the read models its write changed when another process
     # projects them (project_inline off); past that it answers anyway and says which are stale.
     read_your_writes_timeout: float = Field(default=5.0, ge=0, le=60)
+    # How long after a recording stops the composer waits for its raw tracks to be closed
+    # before it takes what is there (a crashed media process never closes them; 0025).
+    recording_close_timeout: float = Field(default=30.0, ge=0, le=3600)
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
@@ -169,6 +172,16 @@ class Settings(BaseSettings):
     @property
     def sqlite_read_path(self) -> Path:
         return self.data_dir / "podium-read.db"
+
+    @property
+    def recordings_raw_dir(self) -> Path:
+        """The media plane's raw per-track files, per room, session and take (0025)."""
+        return self.data_dir / "recordings" / "raw"
+
+    @property
+    def recordings_store_dir(self) -> Path:
+        """The filesystem storage of composed recordings (``podium.storage``)."""
+        return self.data_dir / "recordings" / "stored"
 
     @property
     def base_url(self) -> str:

@@ -76,3 +76,29 @@ class LiveRoomSettings(Answer):
     toll_free: bool
     phone_gateway: bool
     warnings: list[str]
+
+
+class StoredRecording(Answer):
+    """A recording in storage: one take of a session, composed into one file."""
+
+    recording_id: str
+    room_id: str
+    session: int
+    number: int
+    content_type: str
+    size_bytes: int
+    seconds: float
+    created_at: str
+
+
+class StorageUse(Answer):
+    """What the account's recordings take of its plan's storage."""
+
+    used_bytes: int
+    limit_mb: int
+    full: bool
+
+
+class StoredRecordings(Answer):
+    recordings: list[StoredRecording]
+    storage: StorageUse

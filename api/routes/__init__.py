@@ -23,6 +23,7 @@ from api.routes import (
     passwords,
     plans,
     public,
+    recordings,
     reference,
     rooms,
     subaccounts,
@@ -48,6 +49,7 @@ for module in (
     timeline,
     mail,
     telephony,
+    recordings,
 ):
     declare_errors(module.router)
     router.include_router(module.router)

@@ -25,6 +25,7 @@ from domain.live.recording import (
     STOPPED_BY_PRESENTER,
     Recorder,
     RecordingAccount,
+    StoredRecording,
     Take,
     check_allowance,
     used_minutes,
@@ -211,5 +212,27 @@ class RecordingReactions:
             return Result(
                 Outcome.DONE, {"counted_seconds": seconds, "used_seconds": account.used_seconds}
             )
+
+        return self.runner.run(command, idempotency)
+
+    def stored(self, stored: StoredRecording, idempotency: Idempotency) -> Result:
+        """A take's composed file is in storage: the account's recordings list it, its size
+        counts against the plan's storage and its duration against the allowance (replacing
+        what the stop counted), once (decision 0025)."""
+
+        def command(unit: UnitOfWork) -> Result:
+            recorder = unit.get(
+                Recorder, Recorder.id_for(stored.room_id, stored.session), "recorder"
+            )
+            take = recorder.takes[stored.number - 1]
+            account = account_recording(unit, recorder.account_id)
+            counted_at_stop = take.seconds(take.stopped_at or unit.now)
+            new = account.store(stored, counted_at_stop, unit.now)
+            body = {
+                "stored": new,
+                "storage_key": stored.storage_key,
+                "used_seconds": account.used_seconds,
+            }
+            return Result(Outcome.DONE, body)
 
         return self.runner.run(command, idempotency)

@@ -144,6 +144,20 @@ class RecordingAccount(CheapCopy, Aggregate):
         seconds: int
         at: datetime
 
+    class Stored(Aggregate.Event):
+        """A recording's composed file is in storage (decision 0025). ``recounted`` is what
+        the allowance moves by: the stored length less what its stop counted."""
+
+        room_id: UUID
+        session: int
+        number: int
+        storage_key: str
+        content_type: str
+        size: int  # bytes
+        seconds: float  # the file's duration
+        recounted: int
+        at: datetime
+
     @staticmethod
     def create_id(account_id: UUID, at: datetime) -> UUID:
         return RecordingAccount.id_for(account_id)
@@ -179,6 +193,74 @@ class RecordingAccount(CheapCopy, Aggregate):
     def _used(self, room_id: UUID, session: int, number: int, seconds: int, at: datetime) -> None:
         self.used_seconds += seconds
         self.counted.add(f"{room_id}:{session}:{number}")
+
+    def has_stored(self, room_id: UUID, session: int, number: int) -> bool:
+        return f"{room_id}:{session}:{number}" in self.__dict__.get("stored", set())
+
+    def store(self, stored: StoredRecording, counted_at_stop: int, at: datetime) -> bool:
+        """A recording's file is stored: its size counts against the plan's storage and its
+        duration replaces the REC-to-stop seconds its stop counted (``counted_at_stop``, if its
+        stop was counted already; if not, the stop's count will find it counted). False if it
+        was stored already."""
+        if self.has_stored(stored.room_id, stored.session, stored.number):
+            return False
+        key = f"{stored.room_id}:{stored.session}:{stored.number}"
+        before = counted_at_stop if key in self.counted else 0
+        self._stored(
+            stored.room_id,
+            stored.session,
+            stored.number,
+            stored.storage_key,
+            stored.content_type,
+            stored.size,
+            stored.seconds,
+            stored.whole_seconds - before,
+            at,
+        )
+        return True
+
+    @event(Stored)
+    def _stored(
+        self,
+        room_id: UUID,
+        session: int,
+        number: int,
+        storage_key: str,
+        content_type: str,
+        size: int,
+        seconds: float,
+        recounted: int,
+        at: datetime,
+    ) -> None:
+        key = f"{room_id}:{session}:{number}"
+        self.used_seconds += recounted
+        self.counted.add(key)
+        # setdefault: an account snapshotted before recordings were stored has neither.
+        self.__dict__.setdefault("stored", set()).add(key)
+        self.stored_bytes = self.__dict__.get("stored_bytes", 0) + size
+
+
+@dataclass(frozen=True)
+class StoredRecording:
+    """What the composer stored for one take: where, what, how long and how large."""
+
+    room_id: UUID
+    session: int
+    number: int
+    storage_key: str
+    content_type: str
+    size: int
+    seconds: float
+
+    @property
+    def whole_seconds(self) -> int:
+        """The duration as the allowance counts it (every minute begun counts later)."""
+        return max(0, round(self.seconds))
+
+
+def stored_recording_id(room_id: UUID, session: int, number: int) -> UUID:
+    """The id the recordings list and its download name a stored take by."""
+    return derived_id("stored-recording", f"{room_id}:{session}:{number}")
 
 
 def check_allowance(used_seconds: int, allowance_minutes: int) -> None:

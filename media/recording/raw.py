@@ -14,7 +14,8 @@ the first keyframe are dropped (the SFU asks the publisher for one when recordin
 
 ``write`` runs inline on the SFU's event loop: it copies the payload into a new packet (the
 forwarded one goes on to subscribers, its pts untouched) and hands it to the muxer, which
-buffers its file writes; the only other file work is the manifest at a segment's open and close.
+writes each one-second cluster as it closes; the only other file work is the manifest at a
+segment's open and close.
 """
 
 from __future__ import annotations
@@ -42,6 +43,10 @@ MILLISECONDS = Fraction(1, 1000)  # Matroska's own time base: nothing is rounded
 # Matroska proper.
 CONTAINERS = {"vp8": "webm", "vp9": "webm", "opus": "webm", "h264": "matroska"}
 SUFFIXES = {"webm": ".webm", "matroska": ".mkv"}
+# The muxer holds a whole cluster in memory (5 s by default) and its writes in a buffer: a
+# crashed media process would lose all of that. One-second clusters, handed to the file as they
+# close, lose at most a second (the composer reads an unfinished file as far as it goes).
+CRASH_SAFE = {"cluster_time_limit": "1000", "flush_packets": "1"}
 
 
 def email_hash(email: str) -> str:
@@ -123,7 +128,9 @@ class TrackSink:
 
     def _open(self, wallclock: float, first: bytes) -> None:
         path = self.manifest.directory / self.segment.file
-        container = av.open(str(path), "w", format=CONTAINERS.get(self.codec, "matroska"))
+        container = av.open(
+            str(path), "w", format=CONTAINERS.get(self.codec, "matroska"), options=CRASH_SAFE
+        )
         stream = container.add_stream(self.codec)
         stream.time_base = MILLISECONDS
         context: Any = stream.codec_context  # audio or video: the codec name says which

@@ -8,7 +8,7 @@ from typing import Any
 from eventsourcing.utils import get_topic as topic
 
 from domain.live.audio import Audio, Mode
-from domain.live.recording import Recorder, RecordingAccount
+from domain.live.recording import Recorder, RecordingAccount, stored_recording_id
 from domain.live.settings import LiveSettings
 from projections.store import Cursor
 
@@ -34,6 +34,7 @@ class RecordingsProjection:
                 RecordingAccount.Opened,
                 RecordingAccount.AutostartSet,
                 RecordingAccount.Used,
+                RecordingAccount.Stored,
                 LiveSettings.Opened,
                 LiveSettings.LanguageChanged,
             )
@@ -48,6 +49,7 @@ class RecordingsProjection:
         "presenters_only_periods",
         "live_languages",
         "recording_audio_streams",
+        "stored_recordings",
     )
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
@@ -121,6 +123,30 @@ class RecordingsProjection:
             cursor.execute(
                 "UPDATE recording_usage SET used_seconds = used_seconds + %s WHERE stream_id = %s",
                 (event.seconds, stream_id),
+            )
+        elif isinstance(event, RecordingAccount.Stored):
+            cursor.execute(
+                "UPDATE recording_usage SET used_seconds = used_seconds + %s, "
+                "stored_bytes = stored_bytes + %s WHERE stream_id = %s",
+                (event.recounted, event.size, stream_id),
+            )
+            cursor.execute(
+                "INSERT INTO stored_recordings (recording_id, account_id, room_id, session, "
+                "number, storage_key, content_type, size_bytes, seconds, created_at) "
+                "SELECT %s, account_id, %s, %s, %s, %s, %s, %s, %s, %s "
+                "FROM recording_usage WHERE stream_id = %s",
+                (
+                    str(stored_recording_id(event.room_id, event.session, event.number)),
+                    str(event.room_id),
+                    event.session,
+                    event.number,
+                    event.storage_key,
+                    event.content_type,
+                    event.size,
+                    event.seconds,
+                    event.at.isoformat(),
+                    stream_id,
+                ),
             )
 
     def _audio(self, cursor: Cursor, event: Audio.Opened | Audio.ModeChanged) -> None:

@@ -110,5 +110,44 @@ class RecordingsView:
         }
 
 
+STORED_COLUMNS = (
+    "recording_id, room_id, session, number, content_type, size_bytes, seconds, created_at"
+)
+
+
+class StoredRecordingsView:
+    """The account's recordings in storage, as the panel lists and downloads them (0025)."""
+
+    def __init__(self, store: ReadStore) -> None:
+        self.store = store
+
+    def listed(self, account_id: str) -> list[dict[str, Any]]:
+        """The account's stored recordings, newest first, with duration and size."""
+        rows = self.store.query(
+            f"SELECT {STORED_COLUMNS} FROM stored_recordings "  # noqa: S608 - ours
+            "WHERE account_id = %s ORDER BY created_at DESC, room_id, session, number",
+            (account_id,),
+        )
+        return [
+            {**r, "size_bytes": int(r["size_bytes"]), "seconds": float(r["seconds"])} for r in rows
+        ]
+
+    def one(self, account_id: str, recording_id: str) -> dict[str, Any] | None:
+        """One of the account's stored recordings with its storage key; None if not theirs."""
+        rows = self.store.query(
+            f"SELECT {STORED_COLUMNS}, storage_key FROM stored_recordings "  # noqa: S608 - ours
+            "WHERE account_id = %s AND recording_id = %s",
+            (account_id, recording_id),
+        )
+        return rows[0] if rows else None
+
+    def storage_used(self, account_id: str) -> int:
+        """Bytes the account's stored recordings take."""
+        rows = self.store.query(
+            "SELECT stored_bytes FROM recording_usage WHERE account_id = %s", (account_id,)
+        )
+        return int(rows[0]["stored_bytes"]) if rows else 0
+
+
 def _seconds(started_at: str, now: datetime) -> int:
     return max(0, int((now - datetime.fromisoformat(started_at)).total_seconds()))

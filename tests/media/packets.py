@@ -20,18 +20,29 @@ def vp8_packets(
     fps: int = 30,
     keyframe_every: int = 30,
     bit_rate: int = 300_000,
+    noise: bool = False,
 ) -> Iterator[tuple[av.Packet[Any], bool]]:
-    """``frames`` VP8 packets of a moving picture, each with whether it is a keyframe."""
+    """``frames`` VP8 packets of a moving picture, each with whether it is a keyframe
+    (``noise``: a noisy picture, so the packets are as large as ``bit_rate`` allows)."""
+    rng = np.random.default_rng(1)
     codec: Any = av.CodecContext.create("libvpx", "w")
     codec.width, codec.height, codec.pix_fmt = width, height, "yuv420p"
     codec.time_base = Fraction(1, fps)
     codec.framerate = Fraction(fps, 1)
     codec.bit_rate = bit_rate
     codec.gop_size = keyframe_every
-    codec.options = {"deadline": "realtime", "cpu-used": "8", "lag-in-frames": "0"}
+    rate = str(bit_rate)
+    codec.options = {
+        "deadline": "realtime",
+        "cpu-used": "8",
+        "lag-in-frames": "0",
+        **({"minrate": rate, "maxrate": rate, "bufsize": rate} if noise else {}),
+    }
     for n in range(frames):
         picture = np.full((height, width, 3), (n * 7) % 256, dtype=np.uint8)
         picture[:, (n * 3) % width] = 255
+        if noise:
+            picture ^= rng.integers(0, 64, picture.shape, dtype=np.uint8)
         frame = av.VideoFrame.from_ndarray(picture, format="rgb24").reformat(format="yuv420p")
         frame.pts = n
         for packet in codec.encode(frame):

@@ -56,7 +56,7 @@ def test_packets_read_back_byte_identical_from_a_keyframe_on_the_wall_clock(
     back = demuxed(directory / segment.file)
     assert [bytes(p) for p in back] == [bytes(p) for p, _ in sent]
     assert back[0].is_keyframe
-    assert [int(p.pts) for p in back] == [round((m - start) * 1000) for m in moments]
+    assert [p.pts for p in back] == [round((m - start) * 1000) for m in moments]
     with av.open(str(directory / segment.file)) as container:
         context = container.streams.video[0].codec_context
         assert (context.width, context.height) == (160, 120)
@@ -89,7 +89,7 @@ def test_audio_and_video_of_one_take_share_one_manifest_with_their_starts(tmp_pa
     assert all(s.closed for s in read_manifest(directory))
     back = demuxed(directory / segments[1].file)
     assert [bytes(p) for p in back] == [bytes(p) for p in sent]
-    assert int(back[-1].pts) == 480
+    assert back[-1].pts == 480
 
 
 def test_a_source_that_leaves_and_comes_back_in_a_take_makes_a_second_segment(
