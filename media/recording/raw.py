@@ -197,6 +197,12 @@ class RawRecorder:
             manifest = self._manifests[directory] = Manifest(directory)
         return TrackSink(manifest, source, codec_name.lower())
 
+    def segments(self, room_id: UUID, session: int, take: int) -> list[Segment]:
+        """A take's segments as its sinks have them now (packet counts are live here; the
+        manifest on disk has them as of the last open or close)."""
+        manifest = self._manifests.get(take_directory(self.root, room_id, session, take))
+        return list(manifest.segments) if manifest is not None else []
+
     def forget(self, room_id: UUID, session: int) -> None:
         """The session ended: its manifests need not stay in memory."""
         prefix = self.root / str(room_id) / str(session)
