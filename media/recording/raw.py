@@ -70,6 +70,7 @@ class Segment:
     start: float | None = None  # wall clock (s) of its first packet; None: none yet
     closed: bool = False
     packets: int = 0
+    interrupted: bool = False  # left open by a media process that stopped; read as it is
 
 
 class Manifest:
@@ -78,6 +79,11 @@ class Manifest:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.segments: list[Segment] = read_manifest(directory)
+        # Loaded from disk, so no sink of this process writes them: segments left open there
+        # were a media process's that died. Closed now, the composer need not wait for them.
+        for segment in self.segments:
+            if not segment.closed:
+                segment.closed, segment.interrupted = True, True
 
     def add(self, source: Source, codec: str) -> Segment:
         container = CONTAINERS.get(codec, "matroska")
@@ -192,6 +198,13 @@ class RawRecorder:
         if graph.take is None:
             raise ValueError("a source is recorded only within a take")
         directory = take_directory(self.root, graph.room_id, graph.session, graph.take)
+        # Takes whose segments are all closed need not stay in memory: a sink reopened in one
+        # reads its manifest back (and finds nothing open).
+        self._manifests = {
+            d: m
+            for d, m in self._manifests.items()
+            if d == directory or not all(s.closed for s in m.segments)
+        }
         manifest = self._manifests.get(directory)
         if manifest is None:
             manifest = self._manifests[directory] = Manifest(directory)
@@ -202,9 +215,3 @@ class RawRecorder:
         manifest on disk has them as of the last open or close)."""
         manifest = self._manifests.get(take_directory(self.root, room_id, session, take))
         return list(manifest.segments) if manifest is not None else []
-
-    def forget(self, room_id: UUID, session: int) -> None:
-        """The session ended: its manifests need not stay in memory."""
-        prefix = self.root / str(room_id) / str(session)
-        for directory in [d for d in self._manifests if d.parent == prefix]:
-            del self._manifests[directory]

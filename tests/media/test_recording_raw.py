@@ -136,3 +136,20 @@ def test_vp8_size_reads_a_keyframe_header_only() -> None:
     packets = list(vp8_packets(2, width=320, height=180))
     assert vp8_size(bytes(packets[0][0])) == (320, 180)
     assert vp8_size(bytes(packets[1][0])) is None
+
+
+def test_a_restarted_media_process_closes_what_the_dead_one_left_open(tmp_path: Path) -> None:
+    """Segments open in a manifest a new process loads were a dead process's: marked closed
+    (interrupted), their bytes kept, and the source's next segment numbered after them."""
+    g = graph()
+    dead = RawRecorder(tmp_path)(g, ALICE_AUDIO, "opus")
+    for n, packet in enumerate(opus_packets(100)):
+        dead.write(packet, True, 1.0 + n * 0.02)
+    restarted = RawRecorder(tmp_path)
+    sink = restarted(g, ALICE_AUDIO, "opus")
+    sink.close()
+    segments = read_manifest(take_directory(tmp_path, g.room_id, g.session, 1))
+    assert [(s.file[-6:], s.closed, s.interrupted) for s in segments] == [
+        ("1.webm", True, True),
+        ("2.webm", True, False),
+    ]
