@@ -6,7 +6,7 @@ copy of the same bytes to a file, in the same run (decision 0025).
 Packets are encoded once (VP8 640x360 at 30 fps and ~1.5 Mbit/s, Opus at 50 packets a
 second), then written as fast as they go with wall clocks 1/30 s and 20 ms apart, so the CPU
 time per second of media is the share of a core one live track costs. Prints one line per
-track kind and the ratio to the copy.
+track kind and the ratio to the copy, then how fast a take composes (off the forwarding path).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from typing import Any
 from uuid import uuid4
 
 from media.graph import ForwardingGraph, Source
-from media.recording.raw import RawRecorder
+from media.recording.compose import compose
+from media.recording.raw import RawRecorder, read_manifest, take_directory
 from tests.media.packets import opus_packets, vp8_packets
 
 FPS, AUDIO_RATE = 30, 50
@@ -64,14 +65,45 @@ def measure(kind: str, packets: list[tuple[Any, bool]], rate: int, seconds: int)
         )
 
 
+def measure_compose(video: list[tuple[Any, bool]], audio: list[Any], seconds: int) -> None:
+    """The composer off the forwarding path: one camera and two microphones for ``seconds``."""
+    with tempfile.TemporaryDirectory() as directory:
+        root = Path(directory)
+        graph = ForwardingGraph(uuid4(), 1, take=1)
+        recorder = RawRecorder(root / "raw")
+        tracks = [
+            ("a@example.com", "video"),
+            ("a@example.com", "audio"),
+            ("b@example.com", "audio"),
+        ]
+        for email, kind in tracks:
+            sink = recorder(graph, Source(email, kind), "vp8" if kind == "video" else "opus")  # type: ignore[arg-type]
+            rate, clip = (FPS, video) if kind == "video" else (AUDIO_RATE, audio)
+            for n in range(seconds * rate):
+                packet, key = clip[n % len(clip)]
+                sink.write(packet, key, 1000.0 + n / rate)
+            sink.close()
+        take = take_directory(root / "raw", graph.room_id, 1, 1)
+        begin, cpu = time.perf_counter(), time.process_time()
+        composed = compose(take, read_manifest(take), root / "take.webm")
+        wall, used = time.perf_counter() - begin, time.process_time() - cpu
+        assert composed is not None
+        print(
+            f"compose {seconds} s (1 camera 640x360, 2 microphones): {wall:.1f} s wall, "
+            f"{used:.1f} s CPU: x{seconds / wall:.1f} real time"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=int, default=60, help="media seconds per track")
+    parser.add_argument("--compose-seconds", type=int, default=30, help="take length composed")
     args = parser.parse_args()
     video = list(vp8_packets(FPS * 4, 640, 360, FPS, FPS * 2, 1_500_000, noise=True))
     audio = [(p, True) for p in opus_packets(AUDIO_RATE * 4)]
     measure("video", video, FPS, args.seconds)
     measure("audio", audio, AUDIO_RATE, args.seconds)
+    measure_compose(video, audio, args.compose_seconds)
 
 
 if __name__ == "__main__":
