@@ -1,4 +1,8 @@
-"""Recording: raw per-track WebM remuxed from forwarded packets, composed per take (0022)."""
+"""Recording: raw per-track WebM remuxed from forwarded packets, composed per take (0022, 0025).
+
+``raw.RawRecorder(settings.recordings_raw_dir)`` is the SFU's ``recording_sinks`` factory;
+``compose.compose`` makes one file of a take (run by ``workers.composer``).
+"""
 
 from __future__ import annotations
 
