@@ -40,12 +40,14 @@ SfuFactory = Callable[[Settings], SfuPort]
 
 
 def default_sfu(settings: Settings) -> SfuPort:
-    """``media.sfu.Sfu`` with the ICE servers of the settings (host candidates if none).
+    """``media.sfu.Sfu`` with the settings' ICE servers (host candidates if none), recording
+    into the data directory.
 
     Imported when a plane starts, not when this module is: the SFU pulls in aiortc and PyAV,
     which an API process with the media plane elsewhere never needs."""
     from aiortc import RTCIceServer
 
+    from media.recording.raw import RawRecorder
     from media.sfu import Sfu
 
     servers = [
@@ -56,7 +58,8 @@ def default_sfu(settings: Settings) -> SfuPort:
         )
         for server in settings.media_ice_servers
     ]
-    return Sfu(ice_servers=servers)
+    # Every take's forwarded packets go to raw tracks the composer makes one file of (0025).
+    return Sfu(ice_servers=servers, recording_sinks=RawRecorder(settings.recordings_raw_dir))
 
 
 def refusal(error: Exception) -> DomainError | None:
