@@ -22,7 +22,7 @@ from uuid import uuid4
 from media.graph import ForwardingGraph, Source
 from media.recording.compose import compose
 from media.recording.raw import RawRecorder, read_manifest, take_directory
-from tests.media.packets import opus_packets, vp8_packets
+from media.synthetic import as_packets, encode_opus, encode_vp8
 
 FPS, AUDIO_RATE = 30, 50
 
@@ -99,8 +99,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60, help="media seconds per track")
     parser.add_argument("--compose-seconds", type=int, default=30, help="take length composed")
     args = parser.parse_args()
-    video = list(vp8_packets(FPS * 4, 640, 360, FPS, FPS * 2, 1_500_000, noise=True))
-    audio = [(p, True) for p in opus_packets(AUDIO_RATE * 4)]
+    video = as_packets(encode_vp8(FPS * 4, 640, 360, 1_500_000, FPS * 2), "video")
+    audio = as_packets(encode_opus(AUDIO_RATE * 4), "audio")
     measure("video", video, FPS, args.seconds)
     measure("audio", audio, AUDIO_RATE, args.seconds)
     measure_compose(video, audio, args.compose_seconds)

@@ -153,6 +153,20 @@ def encode_opus(frames: int = 50, tone_hz: float = 440.0) -> list[EncodedFrame]:
     return out[:frames]
 
 
+def as_packets(frames: list[EncodedFrame], kind: str) -> list[tuple[av.Packet[Any], bool]]:
+    """``frames`` as the SFU's tap hands them on: ``av.Packet``s on the RTP clock from 0
+    (video 1/90000 at 30 fps, Opus 1/48000 every 20 ms), each with its keyframe flag."""
+    step, base = (90_000 // VIDEO_FPS, Fraction(1, 90_000))
+    if kind == "audio":
+        step, base = OPUS_FRAME_SAMPLES, Fraction(1, 48_000)
+    out: list[tuple[av.Packet[Any], bool]] = []
+    for index, frame in enumerate(frames):
+        packet = av.Packet(frame.data)
+        packet.time_base, packet.pts, packet.dts = base, index * step, index * step
+        out.append((packet, frame.keyframe))
+    return out
+
+
 def _fill(picture: av.VideoFrame, planes: list[bytes]) -> None:
     for plane, data in zip(picture.planes, planes, strict=True):
         width = plane.width
