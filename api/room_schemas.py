@@ -165,6 +165,8 @@ class JoinIn(Body):
     r: Annotated[str, Field(max_length=64)] | None = None
     role_hash: Annotated[str, Field(max_length=64)] | None = None
     autologin: Annotated[str, Field(max_length=1000)] | None = None
+    # The client's own country (ISO 3166-1 alpha-2), when it knows better than its IP address.
+    country: Annotated[str, Field(pattern="^[A-Za-z]{2}$")] | None = None
 
 
 class AutologinIn(Body):

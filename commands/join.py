@@ -20,6 +20,7 @@ from uuid import UUID
 import orjson
 
 from commands.live.attendance import Attendance
+from commands.ports import CountryLookup, DeviceReader
 from commands.rooms import account_limits, owned_room
 from commands.unit_of_work import CommandRunner, Outcome, Result, UnitOfWork
 from domain.access import (
@@ -30,6 +31,7 @@ from domain.access import (
     WrongSecretError,
 )
 from domain.admission import Admission, LiveSlot, Seat
+from domain.client import client_seen
 from domain.errors import InvalidRequestError, LimitExceededError, NotFoundError
 from domain.live_session import LiveSession, RoomSessions, current_session
 from domain.plans import Limits
@@ -57,13 +59,24 @@ class JoinRequest:
     registration_code: str | None = None
     role_hash: str | None = None
     autologin: str | None = None
+    user_agent: str = ""
+    ip: str = ""
+    country: str | None = None  # the client's own hint (ISO 3166-1 alpha-2), wins over the IP
 
 
 class Join:
     """The door of every room."""
 
-    def __init__(self, runner: CommandRunner, secret: str, room_url: Callable[[Room], str]) -> None:
+    def __init__(
+        self,
+        runner: CommandRunner,
+        secret: str,
+        room_url: Callable[[Room], str],
+        devices: DeviceReader,
+        countries: CountryLookup,
+    ) -> None:
         self.runner = runner
+        self.devices, self.countries = devices, countries
         self._key = hashlib.sha256(f"autologin:{secret}".encode()).digest()
         self.room_url = room_url
         self.attendance = Attendance(secret)
@@ -124,7 +137,20 @@ class Join:
 
     # ---- joining -------------------------------------------------------------------------
 
+    def client(self, request: JoinRequest) -> dict[str, str]:
+        """What the join event records of the client: derived now, once, so that a rebuild of
+        the attendance read model gives the same answer the live one did (decision 0027)."""
+        return client_seen(
+            request.user_agent,
+            request.ip,
+            self.devices.read(request.user_agent),
+            self.countries.country(request.ip) if request.ip else None,
+            request.country,
+        )
+
     def admit(self, room_id: UUID, request: JoinRequest) -> Result:
+        client = self.client(request)  # outside the command: parsing is no part of a retry
+
         def command(unit: UnitOfWork) -> Result:
             room = unit.find(Room, room_id)
             if room is None or room.status == RoomStatus.DELETED:
@@ -150,15 +176,23 @@ class Join:
                 seat = self._take_seat(unit, room, session, limits, role, email)
                 admission = unit.add(
                     Admission(
-                        room.id, session, email, nickname, str(role), seat, via or "open", unit.now
+                        room.id,
+                        session,
+                        email,
+                        nickname,
+                        str(role),
+                        seat,
+                        via or "open",
+                        unit.now,
+                        client,
                     )
                 )
             elif admission.present:
-                admission.come_back(unit.now)
+                admission.come_back(unit.now, client)
             else:
                 role = Role(admission.role)
                 admission.reenter(
-                    self._take_seat(unit, room, session, limits, role, email), unit.now
+                    self._take_seat(unit, room, session, limits, role, email), unit.now, client
                 )
             self._hold_live_slot(unit, room, limits)
             return Result(

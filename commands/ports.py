@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from domain.client import Device
 from domain.money import Money
 
 
@@ -62,3 +63,19 @@ class PaymentGateway(Protocol):
     def charge(
         self, method: PaymentMethod, amount: Money, description: str, idempotency_key: str
     ) -> PaymentResult: ...
+
+
+class DeviceReader(Protocol):
+    """Reads a User-Agent header: browser, operating system and kind of device.
+
+    Asked when a join is written, so the event records the answer (decision 0027).
+    """
+
+    def read(self, user_agent: str) -> Device: ...
+
+
+class CountryLookup(Protocol):
+    """The country (ISO 3166-1 alpha-2) an IP address is registered in, or None if unknown
+    (private, reserved, malformed). Asked when a join is written (decision 0027)."""
+
+    def country(self, ip: str) -> str | None: ...

@@ -90,11 +90,14 @@ class Admission(CheapCopy, Aggregate):
     """One person let into one session of a room, in a role, on a seat while present.
 
     Version 2 of ``Admitted`` added ``session``; admissions before sessions existed were
-    session 1's.
+    session 1's. Version 3 of ``Admitted`` and version 2 of ``Returned`` and ``Reentered``
+    added ``client`` (``domain.client.client_seen``: the User-Agent, address, and the browser,
+    system, device and country derived from them when the join was written; None for joins
+    before, and for phone calls).
     """
 
     class Admitted(Aggregate.Created):
-        class_version = 2
+        class_version = 3
         room_id: UUID
         session: int
         email: str
@@ -103,21 +106,38 @@ class Admission(CheapCopy, Aggregate):
         seat: int
         via: str
         at: datetime
+        client: dict[str, str] | None
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["session"] = 1
 
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["client"] = None
+
     class Returned(Aggregate.Event):
+        class_version = 2
         at: datetime
+        client: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["client"] = None
 
     class Left(Aggregate.Event):
         seat: int
         at: datetime
 
     class Reentered(Aggregate.Event):
+        class_version = 2
         seat: int
         at: datetime
+        client: dict[str, str] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["client"] = None
 
     @staticmethod
     def create_id(
@@ -129,6 +149,7 @@ class Admission(CheapCopy, Aggregate):
         seat: int,
         via: str,
         at: datetime,
+        client: dict[str, str] | None = None,
     ) -> UUID:
         return Admission.id_for(room_id, session, email)
 
@@ -147,6 +168,7 @@ class Admission(CheapCopy, Aggregate):
         seat: int,
         via: str,
         at: datetime,
+        client: dict[str, str] | None = None,
     ) -> None:
         self.room_id, self.session = room_id, session
         self.email, self.nickname, self.role = email, nickname, role
@@ -157,12 +179,12 @@ class Admission(CheapCopy, Aggregate):
     def present(self) -> bool:
         return self.seat is not None
 
-    def come_back(self, at: datetime) -> None:
+    def come_back(self, at: datetime, client: dict[str, str] | None = None) -> None:
         """Join again while present: the same seat, one more visit."""
-        self._returned(at)
+        self._returned(at, client)
 
     @event(Returned)
-    def _returned(self, at: datetime) -> None:
+    def _returned(self, at: datetime, client: dict[str, str] | None) -> None:
         self.visits += 1
 
     def leave(self, at: datetime) -> int | None:
@@ -176,12 +198,12 @@ class Admission(CheapCopy, Aggregate):
     def _left(self, seat: int, at: datetime) -> None:
         self.seat = None
 
-    def reenter(self, seat: int, at: datetime) -> None:
+    def reenter(self, seat: int, at: datetime, client: dict[str, str] | None = None) -> None:
         """Come back after leaving, on the seat just taken."""
-        self._reentered(seat, at)
+        self._reentered(seat, at, client)
 
     @event(Reentered)
-    def _reentered(self, seat: int, at: datetime) -> None:
+    def _reentered(self, seat: int, at: datetime, client: dict[str, str] | None) -> None:
         self.seat = seat
         self.visits += 1
 

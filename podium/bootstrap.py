@@ -43,6 +43,7 @@ from commands.unit_of_work import CommandRunner
 from domain.ids import account_handle
 from domain.login import LockoutPolicy
 from domain.room import Room
+from podium.client_info import IptoccCountries, UaParserDevices
 from podium.clock import SystemClock
 from podium.dial_in import ServiceControls, StoreReadings
 from podium.passwords import Argon2Hasher
@@ -53,6 +54,8 @@ from podium.throttle import RateLimiter, build_rate_limiter
 from podium.transcoder import OrjsonTranscoder
 from projections.account_summary.projection import AccountSummaryProjection
 from projections.account_summary.view import AccountSummaryView
+from projections.attendance.projection import AttendanceProjection
+from projections.attendance.view import AttendanceView
 from projections.billing_history.projection import BillingHistoryProjection
 from projections.billing_history.view import BillingHistoryView
 from projections.cameras.projection import CamerasProjection
@@ -119,6 +122,7 @@ class Views:
     recordings: RecordingsView
     dial_in_calls: DialInCallsView
     stored_recordings: StoredRecordingsView
+    attendance: AttendanceView
 
 
 @dataclass
@@ -236,6 +240,7 @@ def bootstrap(
             CamerasProjection(),
             RecordingsProjection(),
             DialInCallsProjection(),
+            AttendanceProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -287,7 +292,7 @@ def bootstrap(
         outbox=Outbox(runner),
         rooms=rooms,
         access=access,
-        join=Join(runner, settings.secret, room_url),
+        join=Join(runner, settings.secret, room_url, UaParserDevices(), IptoccCountries()),
         live=live,
         actors=actors,
         audio=audio,
@@ -319,6 +324,7 @@ def bootstrap(
             recordings=RecordingsView(read_store),
             dial_in_calls=dial_in_calls,
             stored_recordings=StoredRecordingsView(read_store),
+            attendance=AttendanceView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,

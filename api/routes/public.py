@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.convertors import Convertor, register_url_convertor
 
@@ -22,7 +22,7 @@ from api.responses.access import Admitted, Registered
 from api.responses.rooms import PublicRoom, RegistrationForm
 from api.room_schemas import JoinIn, RegistrationIn
 from api.schemas import Position
-from api.throttle import JOIN_REFUSALS, REGISTRATION
+from api.throttle import JOIN_REFUSALS, REGISTRATION, client_address
 from commands.join import JoinRequest
 from domain.errors import NotFoundError, RuleViolationError
 from podium.bootstrap import Podium
@@ -127,9 +127,11 @@ def register(
     responses=problems(403, 429),
     dependencies=[JOIN_REFUSALS],
 )
-def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
+def join(room_id: UUID, body: JoinIn, http: Request, podium: PodiumDep) -> JSONResponse:
     """Enter a room. Refusals are 403 and say why: wrong password, a token used by someone
-    else, not registered, locked; a full room or the account's one live event is 409."""
+    else, not registered, locked; a full room or the account's one live event is 409. The
+    browser, system, device and country of the attendance report come from the User-Agent
+    header and the client's address, or from `country` when the client sends one."""
     request = JoinRequest(
         nickname=body.nickname,
         email=str(body.email or ""),
@@ -138,6 +140,9 @@ def join(room_id: UUID, body: JoinIn, podium: PodiumDep) -> JSONResponse:
         registration_code=body.r,
         role_hash=body.role_hash,
         autologin=body.autologin,
+        user_agent=http.headers.get("user-agent", ""),
+        ip=client_address(http),
+        country=body.country,
     )
     return respond(podium, podium.join.admit(room_id, request))
 
