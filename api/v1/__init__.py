@@ -8,7 +8,8 @@ codes and error bodies (``../shared/reference/clickmeeting-api-v1.md``). The lay
 ``params``   every parameter encoding as one nested dict; ``fields`` reads it typed
 ``formats``  JSON, XML, JS and print_r answers     ``errors``   ClickMeeting's error body
 ``objects``  room, token and registration objects  ``room_params``  create/update parameters
-routes: ``conferences``, ``access``, ``reference`` (and contacts), ``later`` (501 for now)
+routes: ``conferences``, ``access``, ``reference`` (and contacts), ``sessions`` (and
+``chats``: the attendance reports), ``later`` (501 for now)
 ``openapi``  the wire format as an OpenAPI document, at ``/v1/openapi.json``
 """
 
@@ -18,7 +19,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 
 from api.middleware.auth_first import AuthenticateFirst, v1_key
-from api.v1 import access, conferences, errors, later, openapi, reference
+from api.v1 import access, chats, conferences, errors, later, openapi, reference, sessions
 from api.v1.deps import v1_principal
 from api.v1.wire import WireFormat
 from podium.bootstrap import Podium
@@ -34,7 +35,7 @@ def create_v1_app(podium: Podium) -> FastAPI:
         redirect_slashes=False,
     )
     app.state.podium = podium
-    for module in (reference, conferences, access, later):
+    for module in (reference, conferences, access, sessions, chats, later):
         app.include_router(module.router)
 
     # ``/openapi.json`` arrives here as ``/openapi``: WireFormat takes the suffix off.

@@ -2,12 +2,13 @@
 
 Invitation and confirmation mails go out in English or Polish (Podium's templates); any other
 language a client names (ClickMeeting examples use ``us`` and ``ru``) falls back to English.
-Registrations are not tied to sessions yet (sessions come with the live room), so
-``session_id`` is null and a session's registration list is empty.
+A registration is for the room, not one session (``session_id`` is null in the room's list);
+a session's list holds the room's registrations made before that session ended, with its id.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -19,6 +20,7 @@ from api.v1.errors import V1Error
 from api.v1.fields import EMAIL, Params, as_list, whole_number
 from api.v1.formats import render
 from api.v1.objects import registration_object, token_object, zone
+from api.v1.sessions import owned_session
 from commands.mail import LANGUAGES
 from domain.errors import RuleViolationError
 from podium.bootstrap import Podium
@@ -177,11 +179,21 @@ def _existing_code(podium: Podium, row: dict[str, Any], email: str) -> str | Non
     return None
 
 
-def _registrations(podium: Podium, row: dict[str, Any], status: str) -> list[dict[str, Any]]:
+def _registrations(
+    podium: Podium, row: dict[str, Any], status: str, session: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     if status not in STATUSES:
         raise V1Error(422, "the status must be all or active", "status")
     rows = podium.views.rooms.registrations(str(row["room_id"]), status)
-    return [registration_object(podium, row, r) for r in rows]
+    if session is None:
+        return [registration_object(podium, row, r) for r in rows]
+    ended = session["ended_at"]
+    before = [r for r in rows if ended is None or _at(r["registered_at"]) <= _at(ended)]
+    return [registration_object(podium, row, r, session["session_ref"]) for r in before]
+
+
+def _at(value: str) -> datetime:
+    return datetime.fromisoformat(value)
 
 
 @router.get("/registrations")
@@ -206,5 +218,5 @@ def session_registrations(
     status: str = "all",
 ) -> Response:
     """Registrations of one session (also at ``sessions{sid}``, the example clients' typo)."""
-    _registrations(podium, row, status)  # checks the status like the room-wide list
-    return render(request, [])
+    session = owned_session(podium, row, session_id)
+    return render(request, _registrations(podium, row, status, session))

@@ -1,7 +1,7 @@
 """Endpoints that come with the live room: answered 501 Not Implemented, after the key check.
 
-Sessions, attendees, session PDFs, chats, recordings and the file library need the live room
-(sessions, recording, uploads). Until then a client gets ClickMeeting's error body with 501,
+Session PDFs, recordings and the file library need what comes later (the PDF worker,
+recording files, uploads). Until then a client gets ClickMeeting's error body with 501,
 which the PHP, Python and Ruby examples report as "Not Implemented".
 """
 
@@ -15,15 +15,10 @@ from api.v1.errors import V1Error
 router = APIRouter()
 
 LATER = (
-    (("GET",), "/conferences/{room_id:number}/sessions"),
-    (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}"),
-    (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}/attendees"),
     (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}/generate-pdf/{lang}"),
     (("GET", "DELETE"), "/conferences/{room_id:number}/recordings"),
     (("DELETE",), "/conferences/{room_id:number}/recordings/{recording_id:number}"),
     (("GET",), "/recordings"),
-    (("GET",), "/chats"),
-    (("GET",), "/chats/{session_id:number}"),
     (("GET", "POST"), "/file-library"),
     (("GET", "DELETE"), "/file-library/{file_id:number}"),
     (("GET",), "/file-library/{file_id:number}/download"),

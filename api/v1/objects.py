@@ -142,9 +142,10 @@ def token_object(row: dict[str, Any], tz: ZoneInfo) -> dict[str, Any]:
 
 
 def registration_object(
-    podium: Podium, room: dict[str, Any], row: dict[str, Any]
+    podium: Podium, room: dict[str, Any], row: dict[str, Any], session_id: int | None = None
 ) -> dict[str, Any]:
-    """A registration as ClickMeeting lists it (reference 3.5); no sessions yet, so null."""
+    """A registration as ClickMeeting lists it (reference 3.5); ``session_id`` is null in the
+    room's list (a registration is for the room) and the session's id in a session's list."""
     tz = zone(str(room["timezone"]))
     link = f"{room_url(podium, room)}?r={row['code']}"
     return {
@@ -153,7 +154,7 @@ def registration_object(
         "email": row["email"],
         "registration_date": local_iso(row["registered_at"], tz),
         "registration_confirmed": "null",
-        "session_id": None,
+        "session_id": session_id,
         "fields": {
             "First Name": row["first_name"],
             "Last Name": row["last_name"],

@@ -29,6 +29,14 @@ from api.v1.openapi_parts import (
     string,
 )
 
+OBJECTS: Json = {"type": "array", "items": {"type": "object"}}
+SESSION_ID: Json = {
+    "name": "session_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "integer"},
+}
+
 
 def _paths() -> Json:
     room = [ROOM_ID]
@@ -38,9 +46,6 @@ def _paths() -> Json:
     )
     registrations["parameters"] = room
     later = operation("comes with the live room", json_answer({}), 501)
-    later_in_room = operation(
-        "comes with the live room", json_answer({}), 404, 501, parameters=room
-    )
     status = {
         "name": "status",
         "in": "path",
@@ -174,9 +179,46 @@ def _paths() -> Json:
         "/conferences/{room_id}/registrations/{status}": {
             "get": registrations | {"parameters": [ROOM_ID, status]}
         },
-        "/conferences/{room_id}/sessions": {"get": later_in_room},
+        "/conferences/{room_id}/sessions": {
+            "get": operation(
+                "the conference's sessions: id, total_visitors, max_visitors, start_date, end_date",
+                json_answer(OBJECTS),
+                404,
+                parameters=room,
+            )
+        },
+        "/conferences/{room_id}/sessions/{session_id}": {
+            "get": operation(
+                "one session: its counters, attendees and pdf per language",
+                json_answer({"type": "object"}),
+                404,
+                parameters=[ROOM_ID, SESSION_ID],
+            )
+        },
+        "/conferences/{room_id}/sessions/{session_id}/attendees": {
+            "get": operation(
+                "who attended: uid, role, nickname, email, device, rating, rating_comment, "
+                "start_date, end_date, user_ip",
+                json_answer(OBJECTS),
+                404,
+                parameters=[ROOM_ID, SESSION_ID],
+            )
+        },
         "/recordings": {"get": later},
-        "/chats": {"get": later},
+        "/chats": {
+            "get": operation(
+                "sessions with a chat history: id, name, time_zone, date, time, download_link",
+                json_answer(OBJECTS),
+            )
+        },
+        "/chats/{session_id}": {
+            "get": operation(
+                "a session's chat history as a zip of text",
+                {"description": "OK", "content": {"application/zip": {}}},
+                404,
+                parameters=[SESSION_ID],
+            )
+        },
         "/file-library": {"get": later},
         "/time_zone_list": {
             "get": operation(

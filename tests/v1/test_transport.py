@@ -109,18 +109,14 @@ def test_malformed_body_is_400(client: TestClient, podium: Podium) -> None:
 
 
 def test_live_room_endpoints_answer_501(client: TestClient, podium: Podium) -> None:
-    """Sessions, attendees, recordings, chats and files: 501 with the error body."""
+    """Session PDFs, recordings and files: 501 with the error body."""
     key = api_key(podium)
     room = create(client, key)
     headers = php_headers(key)
     for method, path in (
-        ("GET", f"conferences/{room['id']}/sessions"),
-        ("GET", f"conferences/{room['id']}/sessions/5342110/attendees"),
         ("GET", f"conferences/{room['id']}/sessions/5342110/generate-pdf/en"),
         ("GET", f"conferences/{room['id']}/recordings"),
         ("DELETE", f"conferences/{room['id']}/recordings/502211"),
-        ("GET", "chats"),
-        ("GET", "chats/5342110"),
         ("GET", "file-library"),
         ("GET", "file-library/774922/download"),
         ("POST", f"file-library/conferences/{room['id']}"),

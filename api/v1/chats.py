@@ -1,0 +1,107 @@
+"""Chat histories: the account's sessions that had a chat, and each one's history as a zip.
+
+The zip holds one UTF-8 text file, a line per message in the order sent, with the time in the
+room's zone, who wrote it (nickname and role), to whom, and the text; a message a presenter
+deleted stays, marked, as the organiser's record of the session. Built with the standard
+library's ``zipfile`` in memory: a session's chat is small.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import datetime
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from api.deps import PodiumDep
+from api.v1.deps import CallerDep
+from api.v1.errors import V1Error
+from api.v1.formats import render
+from api.v1.objects import zone
+from commands.accounts import Principal
+from podium.bootstrap import Podium
+
+router = APIRouter(prefix="/chats")
+
+
+def _history(podium: Podium, session: dict[str, Any]) -> list[dict[str, Any]]:
+    return podium.views.live_chat.history(
+        session["room_id"], int(session["session"]), presenter=True, email=""
+    )
+
+
+def _started(room: dict[str, Any], session: dict[str, Any]) -> datetime:
+    return datetime.fromisoformat(session["started_at"]).astimezone(zone(str(room["timezone"])))
+
+
+def _account_rooms(podium: Podium, who: Principal) -> list[dict[str, Any]]:
+    now, account = podium.clock.now(), str(who.account_id)
+    return podium.views.rooms.rooms(account, True, now) + podium.views.rooms.rooms(
+        account, False, now
+    )
+
+
+@router.get("")
+def chats(request: Request, podium: PodiumDep, who: CallerDep) -> Response:
+    """One entry per session with a chat history, newest first: ``id, name, time_zone, date,
+    time, download_link``."""
+    entries = []
+    for room in _account_rooms(podium, who):
+        for session in podium.views.attendance.sessions(str(room["room_id"])):
+            if not _history(podium, session):
+                continue
+            started = _started(room, session)
+            entries.append(
+                {
+                    "id": session["session_ref"],
+                    "name": room["name"],
+                    "time_zone": room["timezone"],
+                    "date": started.date().isoformat(),
+                    "time": started.strftime("%H:%M:%S"),
+                    "download_link": f"{podium.settings.base_url}/v1/chats/"
+                    f"{session['session_ref']}",
+                }
+            )
+    entries.sort(key=lambda e: e["id"], reverse=True)
+    return render(request, entries)
+
+
+def chat_text(room: dict[str, Any], messages: list[dict[str, Any]]) -> str:
+    """The history as text: ``[date time] nickname (role) to whom: text``, one a line."""
+    tz = zone(str(room["timezone"]))
+    lines = [f"Chat history of {room['name']} ({room['timezone']})"]
+    for message in messages:
+        at = datetime.fromisoformat(message["sent_at"]).astimezone(tz)
+        deleted = " [deleted]" if message["deleted"] else ""
+        # One message, one line: a newline in a message would read as another message.
+        text = " ".join(str(message["text"]).splitlines())
+        lines.append(
+            f"[{at:%Y-%m-%d %H:%M:%S}] {message['nickname']} ({message['role']}) "
+            f"to {message['to']}{deleted}: {text}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+@router.get("/{session_id:number}")
+def chat_zip(podium: PodiumDep, who: CallerDep, session_id: int) -> Response:
+    """The session's chat history: a zip (``application/zip``, an attachment named
+    ``chat_history_<session>_<YYYYMMDD>_<HHMMSS>.zip``) holding it as text."""
+    session = podium.views.attendance.session_by_ref(session_id)
+    room = podium.views.rooms.room(session["room_id"]) if session else None
+    if session is None or room is None or room["account_id"] != str(who.account_id):
+        raise V1Error(404, f"session {session_id} not found", "session_id")
+    messages = _history(podium, session)
+    if not messages:
+        raise V1Error(404, f"session {session_id} has no chat history", "session_id")
+    stem = f"chat_history_{session_id}_{_started(room, session):%Y%m%d_%H%M%S}"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(f"{stem}.txt", chat_text(room, messages))
+    return Response(
+        buffer.getvalue(),
+        media_type="application/zip",
+        headers={"Content-Disposition": f"attachment; filename={stem}.zip"},
+    )
