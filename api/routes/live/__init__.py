@@ -18,6 +18,7 @@ from api.routes.live import (
     polls,
     questions,
     recording,
+    reports,
     sessions,
     stage,
     whiteboard,
@@ -38,6 +39,7 @@ MODULES: tuple[ModuleType, ...] = (
     recording,
     dial_in,
     media,
+    reports,
 )
 ROUTERS = tuple(module.router for module in MODULES)
 ACTIONS: dict[str, SocketAction] = {

@@ -1,0 +1,139 @@
+"""After a session: its attendance report in the panel's conventions (issue 10 §1, §4).
+
+The same facts the v1 session endpoints show, with the panel's names: sessions by their number
+in the room, times in UTC, durations in seconds, and every join with the browser, system,
+device and country recorded when it was written (decision 0027). The owner's API key only; a
+session that never started, or a room of another account, is not found.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Path
+
+from api.contract import problems
+from api.deps import CurrentPrincipal, PodiumDep
+from api.responses.base import Answer
+from api.routes.rooms import own_room
+from api.schemas import INT_MAX
+from domain.errors import NotFoundError
+from podium.bootstrap import Podium
+
+router = APIRouter(prefix="/rooms", tags=["session reports"])
+SessionNumber = Annotated[int, Path(ge=1, le=INT_MAX, description="the session's number")]
+
+
+class JoinRow(Answer):
+    kind: str  # admitted, returned (again while in), reentered (after leaving)
+    joined_at: str
+    left_at: str | None
+    browser: str
+    os: str
+    device: str
+    ip: str
+    country: str
+    country_from: str  # "hint" (the client said), "ip", or "" (unknown)
+
+
+class AttendeeRow(Answer):
+    uid: str
+    email: str | None
+    nickname: str
+    role: str
+    via: str
+    joined_at: str
+    left_at: str | None
+    present: bool
+    seconds_present: int
+    browser: str
+    os: str
+    device: str
+    ip: str
+    country: str
+    questions: int
+    chat_messages: int
+    poll_answers: int
+    ctas_clicked: int
+    rating: str | None
+    rating_comment: str | None
+    caller: str | None
+    call_seconds: int | None
+    joins: list[JoinRow]
+
+
+class SessionReport(Answer):
+    room_id: str
+    session: int
+    session_id: int  # the id the v1 API and chat downloads use
+    started_at: str
+    ended_at: str | None
+    total_visitors: int
+    max_visitors: int
+
+
+class SessionAttendees(Answer):
+    room_id: str
+    session: int
+    attendees: list[AttendeeRow]
+
+
+def reported_session(podium: Podium, room_id: UUID, n: int) -> dict[str, Any]:
+    found = podium.views.attendance.session(str(room_id), n)
+    if found is None:
+        raise NotFoundError(f"the room has no session {n}")
+    return found
+
+
+JOIN_KEYS = tuple(JoinRow.model_fields)
+
+
+def _attendee(podium: Podium, row: dict[str, Any]) -> dict[str, Any]:
+    joins = podium.views.attendance.joins(row["attendance_id"])
+    keys = set(AttendeeRow.model_fields) - {"uid", "joins", "email"}
+    return {
+        **{key: row[key] for key in keys},
+        "uid": str(row["position"]),
+        "email": None if row["caller"] else row["email"],  # a phone's identity is no address
+        "joins": [{key: j[key] for key in JOIN_KEYS} for j in joins],
+    }
+
+
+@router.get("/{room_id}/sessions/{n}/report", response_model=SessionReport, responses=problems(404))
+def report(
+    room_id: UUID, n: SessionNumber, who: CurrentPrincipal, podium: PodiumDep
+) -> dict[str, Any]:
+    """Session ``n``'s counters: people who came (`total_visitors`), most present at once
+    (`max_visitors`), start and end."""
+    own_room(podium, who, room_id)
+    found = reported_session(podium, room_id, n)
+    return {
+        "room_id": str(room_id),
+        "session": n,
+        "session_id": found["session_ref"],
+        "started_at": found["started_at"],
+        "ended_at": found["ended_at"],
+        "total_visitors": found["total_visitors"],
+        "max_visitors": found["max_visitors"],
+    }
+
+
+@router.get(
+    "/{room_id}/sessions/{n}/attendees", response_model=SessionAttendees, responses=problems(404)
+)
+def attendees(
+    room_id: UUID, n: SessionNumber, who: CurrentPrincipal, podium: PodiumDep
+) -> dict[str, Any]:
+    """Who attended session ``n``, in the order they first came: role, time present (a visit
+    still open counts up to now), device and country of their latest join, what they did
+    (questions, chat messages, poll answers, calls to action clicked), a phone participant's
+    number and call length, and each join with its own client."""
+    own_room(podium, who, room_id)
+    reported_session(podium, room_id, n)
+    rows = podium.views.attendance.attendees(str(room_id), n, podium.clock.now())
+    return {
+        "room_id": str(room_id),
+        "session": n,
+        "attendees": [_attendee(podium, row) for row in rows],
+    }
