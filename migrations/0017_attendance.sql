@@ -63,3 +63,16 @@ CREATE TABLE attendance_calls (
     ended_at TEXT
 );
 CREATE INDEX attendance_calls_attendance ON attendance_calls (attendance_id);
+-- Poll answers per attendance, with the points they scored (a test's score), counted only while
+-- their poll was open, as the polls read model counts them.
+CREATE TABLE attendance_polls (
+    poll_id TEXT PRIMARY KEY,
+    open BOOLEAN NOT NULL
+);
+CREATE TABLE attendance_poll_answers (
+    answer_id TEXT PRIMARY KEY,
+    attendance_id TEXT NOT NULL,
+    poll_id TEXT NOT NULL,
+    points INTEGER NOT NULL
+);
+CREATE INDEX attendance_poll_answers_attendance ON attendance_poll_answers (attendance_id);

@@ -18,7 +18,7 @@ from domain.admission import Admission
 from domain.live.calls import Call
 from domain.live.chat import ChatMessage
 from domain.live.cta import CtaClick
-from domain.live.polls import PollAnswer
+from domain.live.polls import Poll, PollAnswer
 from domain.live.questions import Question
 from domain.live_session import LiveSession
 from projections.store import Cursor
@@ -32,7 +32,6 @@ JOINS: dict[type, str] = {
 COUNTED: dict[type, str] = {
     Question.Asked: "questions",
     ChatMessage.Sent: "chat_messages",
-    PollAnswer.Answered: "poll_answers",  # one per question answered; changing it is no new one
     CtaClick.Clicked: "ctas_clicked",  # one per call to action clicked, however often
 }
 CLIENT_KEYS = ("user_agent", "browser", "os", "device", "ip", "country")
@@ -61,6 +60,10 @@ class AttendanceProjection:
             Call.Dialled,
             Call.Joined,
             Call.Ended,
+            Poll.Opened,
+            Poll.Closed,
+            PollAnswer.Answered,
+            PollAnswer.Changed,
         )
     )
     tables: tuple[str, ...] = (
@@ -68,6 +71,8 @@ class AttendanceProjection:
         "attendances",
         "attendance_joins",
         "attendance_calls",
+        "attendance_polls",
+        "attendance_poll_answers",
     )
 
     def apply(self, cursor: Cursor, event: Any, position: int) -> None:
@@ -99,6 +104,10 @@ class AttendanceProjection:
             self._ended(cursor, event)
         elif isinstance(event, Call.Dialled | Call.Joined | Call.Ended):
             self._call(cursor, event)
+        elif isinstance(
+            event, Poll.Opened | Poll.Closed | PollAnswer.Answered | PollAnswer.Changed
+        ):
+            self._poll(cursor, event)
 
     @staticmethod
     def _admitted(cursor: Cursor, event: Admission.Admitted, position: int) -> None:
@@ -214,3 +223,39 @@ class AttendanceProjection:
                 "UPDATE attendance_calls SET ended_at = %s WHERE call_id = %s",
                 (event.at.isoformat(), call_id),
             )
+
+    @staticmethod
+    def _poll(cursor: Cursor, event: Any) -> None:
+        """Answers count, and score, only while their poll is open (as in the polls model)."""
+        if isinstance(event, Poll.Opened | Poll.Closed):
+            switched, is_open = str(event.originator_id), isinstance(event, Poll.Opened)
+            cursor.execute("DELETE FROM attendance_polls WHERE poll_id = %s", (switched,))
+            cursor.execute(
+                "INSERT INTO attendance_polls (poll_id, open) VALUES (%s, %s)", (switched, is_open)
+            )
+            return
+        answered = str(event.poll_id) if isinstance(event, PollAnswer.Answered) else None
+        cursor.execute(
+            "SELECT p.open FROM attendance_polls p WHERE p.poll_id = COALESCE(%s, "
+            "(SELECT a.poll_id FROM attendance_poll_answers a WHERE a.answer_id = %s))",
+            (answered, str(event.originator_id)),
+        )
+        row = cursor.fetchone()
+        if row is None or not row["open"]:
+            return  # the log put it after the close: not counted
+        if isinstance(event, PollAnswer.Changed):
+            cursor.execute(
+                "UPDATE attendance_poll_answers SET points = %s WHERE answer_id = %s",
+                (event.points, str(event.originator_id)),
+            )
+            return
+        attendance_id = attendance_of(event.room_id, event.session, event.email)
+        cursor.execute(
+            "INSERT INTO attendance_poll_answers (answer_id, attendance_id, poll_id, points) "
+            "VALUES (%s, %s, %s, %s)",
+            (str(event.originator_id), attendance_id, answered, event.points),
+        )
+        cursor.execute(
+            "UPDATE attendances SET poll_answers = poll_answers + 1 WHERE attendance_id = %s",
+            (attendance_id,),
+        )

@@ -13,7 +13,9 @@ SESSION_COLUMNS = "session_id, room_id, session, session_ref, started_at, ended_
 # the phone identity is the call's own).
 ATTENDEES = (
     "SELECT a.*, c.caller, c.toll_free, c.joined_at AS call_joined_at, "
-    "c.ended_at AS call_ended_at FROM attendances a "
+    "c.ended_at AS call_ended_at, (SELECT COALESCE(SUM(p.points), 0) "
+    "FROM attendance_poll_answers p WHERE p.attendance_id = a.attendance_id) AS poll_points "
+    "FROM attendances a "
     "LEFT JOIN attendance_calls c ON c.attendance_id = a.attendance_id "
     "WHERE a.room_id = %s AND a.session = %s ORDER BY a.position"
 )
@@ -105,6 +107,7 @@ class AttendanceView:
                     **row,
                     "toll_free": bool(row["toll_free"]) if row["caller"] else None,
                     "present": since is not None,
+                    "poll_points": int(row["poll_points"]),
                     "seconds_present": int(row["seconds_present"]) + open_part,
                     "call_seconds": _seconds(_at(row["call_joined_at"]), call_end),
                 }

@@ -22,6 +22,7 @@ from tests.e2e.dial_in import SECRET, Phone, phone_room
 from tests.e2e.engagement import Person
 from tests.e2e.helpers import Caller, Json, expect, problem, trial_owner
 from tests.e2e.rooms import query_of
+from tests.e2e.test_live_polls import QUIZ
 from tests.e2e.test_live_sessions import end, start
 from tests.v1.helpers import ISO, error
 
@@ -42,13 +43,15 @@ ANDROID_PHONE = (
     "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
     "Chrome/120.0.0.0 Mobile Safari/537.36"
 )
-TABLES = ("attendance_sessions", "attendances", "attendance_joins", "attendance_calls")
 ORDER = {
     "attendance_sessions": "session_ref",
     "attendances": "position",
     "attendance_joins": "position",
     "attendance_calls": "call_id",
+    "attendance_polls": "poll_id",
+    "attendance_poll_answers": "answer_id",
 }
+TABLES = tuple(ORDER)
 
 
 @pytest.fixture(autouse=True)
@@ -88,7 +91,7 @@ def scripted_session(client: TestClient, podium: Podium, clock: ManualClock) -> 
     cara = join_from(
         client, room, "cara@example.com", MAC_FIREFOX, "8.8.8.8", role_hash=role, country="de"
     )
-    join_from(client, room, "dan@example.com", ANDROID_TABLET, "192.0.2.1")
+    dan = join_from(client, room, "dan@example.com", ANDROID_TABLET, "192.0.2.1")
     path = f"/rooms/{room['room_id']}"
 
     clock.advance(timedelta(minutes=10))
@@ -105,6 +108,16 @@ def scripted_session(client: TestClient, podium: Podium, clock: ManualClock) -> 
     click = f"{path}/ctas/{shown['cta_id']}/click"
     expect(client.post(click, headers=ann.headers), 200)
     expect(client.post(click, headers=ann.headers), 200)
+    # A test: Ann answers wrong, then right (2 points); Bob wrong; Dan too late.
+    quiz = expect(client.post(f"{path}/polls", json=QUIZ, headers=cara.headers), 201)
+    polls = f"{path}/polls/{quiz['poll_id']}"
+    expect(client.post(f"{polls}/open", headers=cara.headers), 200)
+    for who, choice in ((ann, "c1"), (ann, "c2"), (bob, "c1")):
+        given = {"question_id": "q1", "choices": [choice]}
+        expect(client.post(f"{polls}/answers", json=given, headers=who.headers), 200)
+    expect(client.post(f"{polls}/close", headers=cara.headers), 200)
+    late = {"question_id": "q1", "choices": ["c2"]}
+    assert client.post(f"{polls}/answers", json=late, headers=dan.headers).status_code == 409
 
     clock.advance(timedelta(minutes=10))  # +20: Bob leaves, and is back from a phone at +25
     expect(client.post(f"{path}/leave", json={"credential": bob.credential}), 200)
@@ -143,6 +156,8 @@ def test_the_panel_reports_who_came_from_where_on_what_and_did_what(
         "Chrome 120", "Windows 10", "desktop", "GB",
     )  # fmt: skip
     assert (ann["chat_messages"], ann["ctas_clicked"], ann["questions"]) == (2, 1, 0)
+    assert (ann["poll_answers"], ann["poll_points"]) == (1, 2)
+    assert (bob["poll_answers"], bob["poll_points"], dan["poll_answers"]) == (1, 0, 0)
     assert ann["seconds_present"] == 3600
     assert ann["ip"] == "81.2.69.142"
     # Bob: an iPhone in Poland for 20 minutes, then an Android phone for 35.

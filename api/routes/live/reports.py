@@ -54,7 +54,8 @@ class AttendeeRow(Answer):
     country: str
     questions: int
     chat_messages: int
-    poll_answers: int
+    poll_answers: int  # questions of polls and tests answered
+    poll_points: int  # points scored in tests
     ctas_clicked: int
     rating: str | None
     rating_comment: str | None
@@ -127,8 +128,8 @@ def attendees(
 ) -> dict[str, Any]:
     """Who attended session ``n``, in the order they first came: role, time present (a visit
     still open counts up to now), device and country of their latest join, what they did
-    (questions, chat messages, poll answers, calls to action clicked), a phone participant's
-    number and call length, and each join with its own client."""
+    (questions, chat messages, poll answers and test points, calls to action clicked), a
+    phone participant's number and call length, and each join with its own client."""
     own_room(podium, who, room_id)
     reported_session(podium, room_id, n)
     rows = podium.views.attendance.attendees(str(room_id), n, podium.clock.now())
