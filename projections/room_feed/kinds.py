@@ -32,6 +32,9 @@ PRESENTERS, EVERYONE = "presenters", "all"
 # Presenters only (decision 0014): a person's email, and who acted (``by``, ``..._by``), which
 # the live room's events name by email too.
 PRIVATE_FIELDS = frozenset({"email", "by"})
+# On no one's socket, presenters' neither: a join's client (User-Agent, IP address, country) is
+# personal data for the organiser's attendance report only (decision 0027).
+UNFED_FIELDS = frozenset({"client"})
 PRIVATE_SUFFIXES = ("_email", "_by")
 
 
@@ -115,8 +118,10 @@ def routing(event: object) -> tuple[UUID, int, str] | None:
 
 
 def payload_of(event: object) -> dict[str, Any]:
-    """The event's own fields, as JSON-ready values."""
-    return {k: _plain(v) for k, v in vars(event).items() if k not in ENVELOPE}
+    """The event's own fields, as JSON-ready values (never ``UNFED_FIELDS``)."""
+    return {
+        k: _plain(v) for k, v in vars(event).items() if k not in ENVELOPE and k not in UNFED_FIELDS
+    }
 
 
 def _plain(value: Any) -> Any:

@@ -46,6 +46,7 @@ LEFT_OUT = frozenset(
         "code",  # a registrant's personal room code (and promo codes, which are the owner's)
         # nested structures shown by their own rule below, or personal answers and mail bodies
         "settings", "changes", "answers", "details", "body",
+        "client",  # a join's User-Agent, IP address and country: the attendance report's only
     }
 )  # fmt: skip
 

@@ -15,6 +15,8 @@ from eventsourcing.utils import get_topic
 from domain.admission import Admission
 from domain.client import Device, client_seen, country_hint
 from podium.client_info import IptoccCountries, UaParserDevices
+from projections.room_feed.kinds import payload_of
+from projections.timeline.text import summarize
 from tests.unit.factories import START, sqlite_store
 
 USER_AGENTS = [
@@ -102,3 +104,19 @@ def test_a_join_stored_before_clients_were_recorded_loads_without_one(tmp_path: 
     assert isinstance(admitted, Admission.Admitted)
     assert admitted.client is None
     store.close()
+
+
+def test_a_joins_client_reaches_no_room_socket() -> None:
+    """The room feed's payload of a join leaves the client out, for presenters too."""
+    client = client_seen("ua", "81.2.69.142", Device("Chrome 120", "", "desktop"), "GB", None)
+    admission = Admission(
+        uuid4(), 1, "ann@example.com", "Ann", "listener", 1, "open", START, client
+    )
+    admission.come_back(START, client)
+    events = admission.collect_events()
+    assert [type(e) for e in events] == [Admission.Admitted, Admission.Returned]
+    assert isinstance(events[0], Admission.Admitted)
+    assert events[0].client == client
+    for event in events:
+        assert "client" not in payload_of(event)
+        assert "81.2.69.142" not in summarize(event)
