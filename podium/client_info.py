@@ -50,8 +50,16 @@ def device_kind(device_family: str, brand: str | None, os_family: str, user_agen
     return "other" if user_agent else ""
 
 
+WARM_UP = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
+
+
 class UaParserDevices:
     """``DeviceReader`` over ua-parser's default (cached) parser."""
+
+    def __init__(self) -> None:
+        # ua-parser loads its rules on first use (~0.1 s here): pay it at start-up, not in the
+        # first person's join. A parse reads no file and opens no connection.
+        self.read(WARM_UP)
 
     def read(self, user_agent: str) -> Device:
         if not user_agent.strip():
