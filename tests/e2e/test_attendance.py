@@ -21,7 +21,7 @@ from podium.clock import ManualClock
 from tests.e2e.dial_in import SECRET, Phone, phone_room
 from tests.e2e.engagement import Person
 from tests.e2e.helpers import Caller, Json, expect, problem, trial_owner
-from tests.e2e.rooms import query_of
+from tests.e2e.rooms import query_of, register, schedule
 from tests.e2e.test_live_polls import QUIZ
 from tests.e2e.test_live_sessions import end, start
 from tests.v1.helpers import ISO, error
@@ -282,3 +282,50 @@ def test_the_attendance_model_equals_a_fresh_rebuild(
     assert len(live["attendances"]) == 5
     podium.projector.rebuild("attendance")
     assert dump(podium) == live
+
+
+def test_each_session_of_a_permanent_room_has_its_own_report_and_registrations(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """Two sessions, two ids, their own visitors; a session's registrations are the room's
+    made before it ended, with its id."""
+    owner = trial_owner(client, "owner@example.com")
+    room = schedule(
+        client, owner, permanent=True, starts_at=None, attendee_limit=5, registration_enabled=True
+    )
+    register(client, room, "ann@example.com")
+    start(client, owner, room)
+    join_from(client, room, "ann@example.com", WINDOWS_CHROME, "81.2.69.142")
+    clock.advance(timedelta(minutes=30))
+    end(client, owner, room)
+    clock.advance(timedelta(days=1))
+    register(client, room, "bob@example.com")
+    start(client, owner, room)
+    join_from(client, room, "ann@example.com", IPHONE_SAFARI, "5.172.255.1")
+    join_from(client, room, "bob@example.com", MAC_FIREFOX, "8.8.8.8")
+
+    headers = {"X-Api-Key": owner.key}
+    base = f"/v1/conferences/{room['number']}"
+    first, second = client.get(f"{base}/sessions", headers=headers).json()
+    assert first["id"] < second["id"]
+    assert (first["total_visitors"], second["total_visitors"]) == (1, 2)
+    assert second["end_date"] is None  # still running
+    ann_then = client.get(f"{base}/sessions/{first['id']}/attendees", headers=headers).json()
+    assert [(a["email"], a["user_ip"]) for a in ann_then] == [("ann@example.com", "81.2.69.142")]
+    now = client.get(f"{base}/sessions/{second['id']}/attendees", headers=headers).json()
+    assert [a["end_date"] for a in now] == [None, None]  # still in
+    registered = client.get(f"{base}/sessions{first['id']}/registrations/all", headers=headers)
+    assert [(r["email"], r["session_id"]) for r in registered.json()] == [
+        ("ann@example.com", first["id"])
+    ]
+    both = client.get(f"{base}/sessions/{second['id']}/registrations", headers=headers).json()
+    assert sorted(r["email"] for r in both) == ["ann@example.com", "bob@example.com"]
+    panel = f"/rooms/{room['room_id']}/sessions/2/attendees"
+    rows = expect(client.get(panel, headers=owner.headers), 200)["attendees"]
+    assert [(r["email"], r["present"], r["seconds_present"]) for r in rows] == [
+        ("ann@example.com", True, 0),
+        ("bob@example.com", True, 0),
+    ]
+    clock.advance(timedelta(minutes=5))
+    rows = expect(client.get(panel, headers=owner.headers), 200)["attendees"]
+    assert [r["seconds_present"] for r in rows] == [300, 300]  # an open visit counts up to now
