@@ -17,7 +17,11 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.copying import CheapCopy
+from domain.errors import InvalidRequestError
 from domain.ids import derived_id
+
+MIN_RATING, MAX_RATING = 1, 5
+MAX_RATING_COMMENT = 1000
 
 
 class Seat(CheapCopy, Aggregate):
@@ -129,6 +133,13 @@ class Admission(CheapCopy, Aggregate):
         seat: int
         at: datetime
 
+    class Rated(Aggregate.Event):
+        """The rating (1 to 5) and comment given at exit; rating again replaces them."""
+
+        rating: int
+        comment: str | None
+        at: datetime
+
     class Reentered(Aggregate.Event):
         class_version = 2
         seat: int
@@ -174,6 +185,8 @@ class Admission(CheapCopy, Aggregate):
         self.email, self.nickname, self.role = email, nickname, role
         self.seat: int | None = seat  # None while away: the seat was given back
         self.visits = 1
+        self.rating: int | None = None
+        self.rating_comment: str | None = None
 
     @property
     def present(self) -> bool:
@@ -197,6 +210,19 @@ class Admission(CheapCopy, Aggregate):
     @event(Left)
     def _left(self, seat: int, at: datetime) -> None:
         self.seat = None
+
+    def rate(self, rating: int, comment: str | None, at: datetime) -> None:
+        """Rate the session (1 to 5 stars) with an optional comment, on the way out or after."""
+        if isinstance(rating, bool) or not MIN_RATING <= rating <= MAX_RATING:
+            raise InvalidRequestError(f"a rating is {MIN_RATING} to {MAX_RATING}")
+        said = (comment or "").strip()
+        if len(said) > MAX_RATING_COMMENT:
+            raise InvalidRequestError(f"a comment is at most {MAX_RATING_COMMENT} characters")
+        self._rated(rating, said or None, at)
+
+    @event(Rated)
+    def _rated(self, rating: int, comment: str | None, at: datetime) -> None:
+        self.rating, self.rating_comment = rating, comment
 
     def reenter(self, seat: int, at: datetime, client: dict[str, str] | None = None) -> None:
         """Come back after leaving, on the seat just taken."""

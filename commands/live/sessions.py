@@ -203,3 +203,25 @@ class Live:
             )
 
         return self.runner.run(command)
+
+    def rate(self, room_id: UUID, credential: str, rating: int, comment: str | None) -> Result:
+        """The rating and comment the person the credential names gives the session at exit
+        (or after: the credential keeps naming them); rating again replaces it."""
+        session, email = self.attendance.read(room_id, credential)
+
+        def command(unit: UnitOfWork) -> Result:
+            admission = unit.find(Admission, Admission.id_for(room_id, session, email))
+            if admission is None:
+                raise NotFoundError("no such admission")
+            admission.rate(rating, comment, unit.now)
+            return Result(
+                Outcome.DONE,
+                {
+                    "room_id": str(room_id),
+                    "session": session,
+                    "rating": admission.rating,
+                    "comment": admission.rating_comment,
+                },
+            )
+
+        return self.runner.run(command)

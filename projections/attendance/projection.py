@@ -54,6 +54,7 @@ class AttendanceProjection:
         for cls in (
             *JOINS,
             Admission.Left,
+            Admission.Rated,
             LiveSession.Started,
             LiveSession.Ended,
             *COUNTED,
@@ -82,6 +83,11 @@ class AttendanceProjection:
             self._joined(cursor, event, position)
         elif isinstance(event, Admission.Left):
             self._close(cursor, str(event.originator_id), event.at)
+        elif isinstance(event, Admission.Rated):
+            cursor.execute(
+                "UPDATE attendances SET rating = %s, rating_comment = %s WHERE attendance_id = %s",
+                (str(event.rating), event.comment, str(event.originator_id)),
+            )
         elif (column := COUNTED.get(type(event))) is not None:
             cursor.execute(
                 f"UPDATE attendances SET {column} = {column} + 1 "  # noqa: S608 - ours

@@ -32,9 +32,9 @@ PRESENTERS, EVERYONE = "presenters", "all"
 # Presenters only (decision 0014): a person's email, and who acted (``by``, ``..._by``), which
 # the live room's events name by email too.
 PRIVATE_FIELDS = frozenset({"email", "by"})
-# On no one's socket, presenters' neither: a join's client (User-Agent, IP address, country) is
-# personal data for the organiser's attendance report only (decision 0027).
-UNFED_FIELDS = frozenset({"client"})
+# On no one's socket, presenters' neither: a join's client (User-Agent, IP address, country) and
+# a person's exit rating are for the organiser's attendance report only (decision 0027).
+UNFED_FIELDS = frozenset({"client", "rating", "comment"})
 PRIVATE_SUFFIXES = ("_email", "_by")
 
 

@@ -47,6 +47,7 @@ LEFT_OUT = frozenset(
         # nested structures shown by their own rule below, or personal answers and mail bodies
         "settings", "changes", "answers", "details", "body",
         "client",  # a join's User-Agent, IP address and country: the attendance report's only
+        "rating", "comment",  # a person's exit rating: the attendance report's only
     }
 )  # fmt: skip
 

@@ -133,6 +133,10 @@ def scripted_session(client: TestClient, podium: Podium, clock: ManualClock) -> 
 
     clock.advance(timedelta(minutes=20))  # +60: the end, with Ann, Bob, Cara and Dan still in
     end(client, owner, room)
+    # Rated at exit: Ann with a comment, Bob twice (the second replaces the first).
+    for who, stars, comment in ((ann, 5, "  Great session "), (bob, 2, None), (bob, 3, "")):
+        rating = {"credential": who.credential, "rating": stars, "comment": comment}
+        expect(client.post(f"{path}/rating", json=rating), 200)
     return owner, room
 
 
@@ -225,7 +229,12 @@ def test_the_v1_session_endpoints_speak_clickmeetings_wire_format(
     assert (ann["device"], ann["user_ip"], ann["role"]) == (
         WINDOWS_CHROME, "81.2.69.142", "listener",
     )  # fmt: skip
-    assert (ann["rating"], ann["rating_comment"]) == (None, None)
+    assert (ann["rating"], ann["rating_comment"]) == ("5", "Great session")
+    assert (
+        by_email(attendees)["bob@example.com"]["rating"],
+        by_email(attendees)["dan@example.com"]["rating"],
+    ) == ("3", None)
+    assert by_email(attendees)["bob@example.com"]["rating_comment"] is None
     assert ann["end_date"] == summary["end_date"]
     bob = by_email(attendees)["bob@example.com"]
     assert (bob["device"], bob["user_ip"]) == (ANDROID_PHONE, "5.172.255.2")  # the latest join
@@ -241,6 +250,17 @@ def test_the_v1_session_endpoints_speak_clickmeetings_wire_format(
         client.get(f"/rooms/{room['room_id']}/sessions/1/attendees", headers=stranger.headers), 404
     )
     problem(client.get(f"/rooms/{room['room_id']}/sessions/2/report", headers=owner.headers), 404)
+    rating = f"/rooms/{room['room_id']}/rating"
+    problem(client.post(rating, json={"credential": "forged.x", "rating": 5}), 403)
+    attendee = expect(
+        client.get(f"/rooms/{room['room_id']}/sessions/1/attendees", headers=owner.headers), 200
+    )
+    credential = join_from(client, room, "eve@example.com", WINDOWS_CHROME, "81.2.69.1").credential
+    for bad in (0, 6, "5", True):
+        problem(client.post(rating, json={"credential": credential, "rating": bad}), 422)
+    long_comment = {"credential": credential, "rating": 4, "comment": "x" * 1001}
+    problem(client.post(rating, json=long_comment), 422)
+    assert len(attendee["attendees"]) == 5
 
 
 def test_the_chat_history_downloads_as_a_zip_of_text(

@@ -9,7 +9,7 @@ session). Leaving needs no key: the credential the join answered with proves who
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from fastapi import APIRouter
@@ -18,6 +18,7 @@ from pydantic import EmailStr, Field
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, PodiumDep, respond
+from api.responses.base import Answer
 from api.responses.live import Invited, Left, LiveSessions, Place, SessionState
 from api.room_schemas import LeaveIn, LockIn
 from api.routes.live.actions import SocketAction
@@ -88,6 +89,28 @@ def sessions(room_id: UUID, who: CurrentPrincipal, podium: PodiumDep) -> dict[st
     """Every session the room has run or is running, oldest first."""
     own_room(podium, who, room_id)
     return {"sessions": podium.views.live_sessions.sessions(str(room_id))}
+
+
+class RatingIn(Body):
+    """The rating given at exit, with the credential POST /rooms/{room_id}/join answered."""
+
+    credential: Annotated[str, Field(min_length=1, max_length=1000)]
+    rating: Annotated[int, Field(strict=True, ge=1, le=5)]
+    comment: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class Rated(Answer):
+    room_id: str
+    session: int
+    rating: int
+    comment: str | None
+
+
+@router.post("/{room_id}/rating", response_model=Rated, responses=problems(403, 404))
+def rate(room_id: UUID, body: RatingIn, podium: PodiumDep) -> JSONResponse:
+    """Rate the session you joined, 1 to 5, with an optional comment (at exit, or after it
+    ended); rating again replaces it. Organisers read it in the attendance report."""
+    return respond(podium, podium.live.rate(room_id, body.credential, body.rating, body.comment))
 
 
 @router.post("/{room_id}/leave", response_model=Left, responses=problems(403))
