@@ -49,9 +49,13 @@ def chats(request: Request, podium: PodiumDep, who: CallerDep) -> Response:
     """One entry per session with a chat history, newest first: ``id, name, time_zone, date,
     time, download_link``."""
     entries = []
-    for room in _account_rooms(podium, who):
+    rooms = _account_rooms(podium, who)
+    chatted = podium.views.live_chat.sessions_with_messages([str(r["room_id"]) for r in rooms])
+    for room in rooms:
+        if not any(room_id == str(room["room_id"]) for room_id, _ in chatted):
+            continue
         for session in podium.views.attendance.sessions(str(room["room_id"])):
-            if not _history(podium, session):
+            if (session["room_id"], int(session["session"])) not in chatted:
                 continue
             started = _started(room, session)
             entries.append(

@@ -56,3 +56,15 @@ class LiveChatView:
             (room_id, session),
         )
         return bool(rows[0]["enabled"]) if rows else True
+
+    def sessions_with_messages(self, room_ids: list[str]) -> set[tuple[str, int]]:
+        """The (room, session) pairs of ``room_ids`` whose chat has at least one message."""
+        if not room_ids:
+            return set()
+        marks = ", ".join(["%s"] * len(room_ids))
+        rows = self.store.query(
+            f"SELECT DISTINCT room_id, session FROM chat_messages "  # noqa: S608 - placeholders
+            f"WHERE room_id IN ({marks})",
+            room_ids,
+        )
+        return {(row["room_id"], int(row["session"])) for row in rows}
