@@ -1,21 +1,15 @@
-"""Chat histories: the account's sessions that had a chat, and each one's history as a zip.
-
-The zip holds one UTF-8 text file, a line per message in the order sent, with the time in the
-room's zone, who wrote it (nickname and role), to whom, and the text; a message a presenter
-deleted stays, marked, as the organiser's record of the session. Built with the standard
-library's ``zipfile`` in memory: a session's chat is small.
-"""
+"""Chat histories: the account's sessions that had a chat, and each one's history as a zip
+(``api.chat_history``: one UTF-8 text file, a line per message)."""
 
 from __future__ import annotations
 
-import io
-import zipfile
 from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.chat_history import chat_zip
 from api.deps import PodiumDep
 from api.v1.deps import CallerDep
 from api.v1.errors import V1Error
@@ -73,24 +67,8 @@ def chats(request: Request, podium: PodiumDep, who: CallerDep) -> Response:
     return render(request, entries)
 
 
-def chat_text(room: dict[str, Any], messages: list[dict[str, Any]]) -> str:
-    """The history as text: ``[date time] nickname (role) to whom: text``, one a line."""
-    tz = zone(str(room["timezone"]))
-    lines = [f"Chat history of {room['name']} ({room['timezone']})"]
-    for message in messages:
-        at = datetime.fromisoformat(message["sent_at"]).astimezone(tz)
-        deleted = " [deleted]" if message["deleted"] else ""
-        # One message, one line: a newline in a message would read as another message.
-        text = " ".join(str(message["text"]).splitlines())
-        lines.append(
-            f"[{at:%Y-%m-%d %H:%M:%S}] {message['nickname']} ({message['role']}) "
-            f"to {message['to']}{deleted}: {text}"
-        )
-    return "\n".join(lines) + "\n"
-
-
 @router.get("/{session_id:number}")
-def chat_zip(podium: PodiumDep, who: CallerDep, session_id: int) -> Response:
+def chat_download(podium: PodiumDep, who: CallerDep, session_id: int) -> Response:
     """The session's chat history: a zip (``application/zip``, an attachment named
     ``chat_history_<session>_<YYYYMMDD>_<HHMMSS>.zip``) holding it as text."""
     session = podium.views.attendance.session_by_ref(session_id)
@@ -101,11 +79,4 @@ def chat_zip(podium: PodiumDep, who: CallerDep, session_id: int) -> Response:
     if not messages:
         raise V1Error(404, f"session {session_id} has no chat history", "session_id")
     stem = f"chat_history_{session_id}_{_started(room, session):%Y%m%d_%H%M%S}"
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr(f"{stem}.txt", chat_text(room, messages))
-    return Response(
-        buffer.getvalue(),
-        media_type="application/zip",
-        headers={"Content-Disposition": f"attachment; filename={stem}.zip"},
-    )
+    return chat_zip(room, messages, zone(str(room["timezone"])), stem)

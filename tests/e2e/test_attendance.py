@@ -267,7 +267,7 @@ def test_the_chat_history_downloads_as_a_zip_of_text(
     client: TestClient, podium: Podium, clock: ManualClock
 ) -> None:
     """GET chats lists the session; chats/{id} is an attachment zip holding every message."""
-    owner, _ = scripted_session(client, podium, clock)
+    owner, room = scripted_session(client, podium, clock)
     headers = {"X-Api-Key": owner.key}
     chats = client.get("/v1/chats", headers=headers).json()
     assert len(chats) == 1
@@ -290,6 +290,13 @@ def test_the_chat_history_downloads_as_a_zip_of_text(
     assert lines[1] == "[2026-10-15 09:10:00] Ann (listener) to all: Hello!"
     assert lines[2] == "[2026-10-15 09:10:00] Ann (listener) to all: Line one line two"
     assert len(lines) == 3
+
+    panel = client.get(f"/rooms/{room['room_id']}/sessions/1/chat-history", headers=headers)
+    assert panel.headers["content-type"] == "application/zip"
+    assert panel.headers["content-disposition"] == f"attachment; filename={stem}.zip"
+    with zipfile.ZipFile(io.BytesIO(panel.content)) as archive:
+        assert archive.read(f"{stem}.txt").decode() == text
+    problem(client.get(f"/rooms/{room['room_id']}/sessions/2/chat-history", headers=headers), 404)
 
 
 def test_the_attendance_model_equals_a_fresh_rebuild(

@@ -8,11 +8,15 @@ session that never started, or a room of another account, is not found.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path
+from fastapi.responses import Response
 
+from api.chat_history import chat_zip
 from api.contract import problems
 from api.deps import CurrentPrincipal, PodiumDep
 from api.responses.base import Answer
@@ -138,3 +142,24 @@ def attendees(
         "session": n,
         "attendees": [_attendee(podium, row) for row in rows],
     }
+
+
+@router.get(
+    "/{room_id}/sessions/{n}/chat-history",
+    response_class=Response,
+    responses={200: {"content": {"application/zip": {}}}, **problems(404)},
+)
+def chat_history(
+    room_id: UUID, n: SessionNumber, who: CurrentPrincipal, podium: PodiumDep
+) -> Response:
+    """Session ``n``'s chat as a zip of text (the v1 `chats/{session_id}` download): every
+    message in the order sent, deleted ones marked; 404 when the chat had none."""
+    room = own_room(podium, who, room_id)
+    found = reported_session(podium, room_id, n)
+    messages = podium.views.live_chat.history(str(room_id), n, presenter=True, email="")
+    if not messages:
+        raise NotFoundError(f"session {n} has no chat history")
+    tz = ZoneInfo(str(room["timezone"]))
+    started = datetime.fromisoformat(found["started_at"]).astimezone(tz)
+    stem = f"chat_history_{found['session_ref']}_{started:%Y%m%d_%H%M%S}"
+    return chat_zip(room, messages, tz, stem)
