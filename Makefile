@@ -16,6 +16,8 @@ PYTHON = $(shell command -v python3.11 || command -v python3)
 # line. Assigning before eval keeps the script's exit status (fatal with
 # CI=true); a bare `eval "$$(...)"` would always succeed.
 WITH_PG = exports="$$(scripts/ensure-postgres.sh)" && eval "$$exports" &&
+# The same for Debian's Chromium, which the browser tests (tests/browser/) drive.
+WITH_CHROMIUM = exports="$$(scripts/ensure-chromium.sh)" && eval "$$exports" &&
 
 .PHONY: venv run lint test format bench clean
 
@@ -38,7 +40,7 @@ lint: venv
 	$(BIN)/mypy .
 
 test: venv lint
-	$(WITH_PG) $(BIN)/pytest $(PYTEST_ARGS)
+	$(WITH_PG) $(WITH_CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff format .

@@ -25,6 +25,7 @@ from api.routes import (
     public,
     recordings,
     reference,
+    room_page,
     rooms,
     subaccounts,
     telephony,
@@ -50,6 +51,7 @@ for module in (
     mail,
     telephony,
     recordings,
+    room_page,
 ):
     declare_errors(module.router)
     router.include_router(module.router)

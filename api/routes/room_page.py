@@ -1,0 +1,65 @@
+"""``/live/{room_id}``: the browser's room page, plain HTML and JavaScript (no build step).
+
+The page joins the room as a participant (``POST /rooms/{room_id}/join``), holds the room's
+socket (``/ws/rooms/{room_id}?credential=``) and its two media connections (decision 0022),
+and shows the room: audio mode, chat, hands, the open poll, the call to action, the videos.
+``?role=<hash>`` (the hash of a room's presenter or host link) joins as that role; ``password``,
+``token``, ``r`` and ``autologin`` are handed to the join as the room's access asks.
+
+Everything it loads is Podium's own (``api/static/room/``), so its Content-Security-Policy
+allows only this origin: scripts and styles from files (nothing inline), the socket and the
+API on the same origin, no framing.
+"""
+
+from __future__ import annotations
+
+from importlib.resources import files
+from typing import Final
+from uuid import UUID
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from api.deps import PodiumDep
+from domain.errors import NotFoundError
+
+router = APIRouter(tags=["room page"])
+
+STATIC = files("api") / "static" / "room"
+ASSETS: Final = {
+    "room.js": "text/javascript",
+    "media.js": "text/javascript",
+    "room.css": "text/css",
+}
+# connect-src 'self' covers the same-origin ws:/wss: socket (CSP level 3); a received
+# MediaStream set as srcObject needs no media-src.
+PAGE_POLICY = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
+    "img-src 'self' data:; media-src 'self' blob:; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def _read(name: str) -> bytes:
+    return (STATIC / name).read_bytes()
+
+
+@router.get("/live/{room_id}", response_class=Response, include_in_schema=False)
+def room_page(room_id: UUID, podium: PodiumDep) -> Response:
+    """The room page of ``room_id`` (a 404 for a room that does not exist)."""
+    if podium.views.rooms.room(str(room_id)) is None:
+        raise NotFoundError("room not found")
+    return Response(
+        _read("index.html"),
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Security-Policy": PAGE_POLICY},
+    )
+
+
+@router.get("/live/assets/{name}", response_class=Response, include_in_schema=False)
+def room_asset(name: str) -> Response:
+    """The page's script and stylesheet; nothing else under the directory is served."""
+    media_type = ASSETS.get(name)
+    if media_type is None:
+        raise NotFoundError(f"no asset {name!r}; the page's assets are {', '.join(ASSETS)}")
+    return Response(_read(name), media_type=f"{media_type}; charset=utf-8")
