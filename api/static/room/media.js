@@ -53,6 +53,7 @@ export class Media {
 
   async offer(purpose, add) {
     this.close(purpose);
+    this.state.offers[purpose] += 1;
     const pc = new RTCPeerConnection({ iceServers: [] });
     this.pcs[purpose] = pc;
     this.state[purpose] = "connecting";

@@ -28,7 +28,14 @@ const state = {
   poll: null,
   answered: {}, // poll id -> {question id: answer}
   cta: null,
-  media: { receive: "closed", publish: "closed", publishing: null, videos: [], errors: [] },
+  media: {
+    receive: "closed", // each connection's RTCPeerConnection.connectionState
+    publish: "closed",
+    offers: { receive: 0, publish: 0 }, // offers made: a re-offer after a reconnect counts
+    publishing: null, // the camera's {width, height} while publishing
+    videos: [], // per received video slot: {slot, mid, framesDecoded, width, height}
+    errors: [],
+  },
   errors: [],
 };
 window.podiumRoom = state;
