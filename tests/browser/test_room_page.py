@@ -31,16 +31,6 @@ def eventually(read: Callable[[], object], seconds: float = 30) -> None:
         time.sleep(0.1)
 
 
-def test_a_page_requested_for_no_room_is_a_404(http: httpx.Client) -> None:
-    """No page for a room that does not exist, a 422 for what is no room id, no stray files."""
-    assert http.get("/live/00000000-0000-4000-8000-000000000000").status_code == 404
-    assert http.get("/live/not-a-room").status_code == 422
-    assert http.get("/live/assets/index.html").status_code == 404
-    script = http.get("/live/assets/room.js")
-    assert script.status_code == 200
-    assert script.headers["content-type"].startswith("text/javascript")
-
-
 def test_the_page_shows_the_room_and_acts_in_it(
     room: Room, open_page: Callable[[str, str], Page], http: httpx.Client
 ) -> None:
