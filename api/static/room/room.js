@@ -24,6 +24,7 @@ const state = {
   chatEnabled: true,
   hands: [], // {id, nickname}
   myHand: false,
+  onCamera: false, // this person holds one of the session's camera feeds
   presence: [],
   poll: null,
   answered: {}, // poll id -> {question id: answer}
@@ -307,12 +308,30 @@ function wire() {
       })
       .catch(failed);
   });
-  $("publish").addEventListener("click", () => media.publish().then(render, mediaFailed));
-  $("unpublish").addEventListener("click", () => media.unpublish().then(render, mediaFailed));
+  $("publish").addEventListener("click", () => share(true));
+  $("unpublish").addEventListener("click", () => share(false));
   $("poll-form").addEventListener("submit", answerPoll);
   $("cta-button").addEventListener("click", () => {
     if (state.cta) act("cta.click", { cta_id: state.cta.id }).catch(failed);
   });
+}
+
+// Sharing is two things: the publish connection, and a camera feed of the session's (decision
+// 0018), without which the SFU forwards nobody's video (it obeys the graph, decision 0022).
+async function share(on) {
+  try {
+    if (on) {
+      await media.publish();
+      await act("camera.set", { on: true });
+    } else {
+      await act("camera.set", { on: false }).catch(failed);
+      await media.unpublish();
+    }
+    state.onCamera = on;
+  } catch (error) {
+    mediaFailed(error);
+  }
+  render();
 }
 
 async function answerPoll(event) {
