@@ -28,8 +28,8 @@ def decoding(page: Page) -> dict[str, Any]:
 def test_an_attendee_tab_decodes_what_a_presenter_tab_publishes(
     room: Room, open_page: Callable[[str, str], Page]
 ) -> None:
-    """Frames decoded > 0 at the published size; after the attendee's socket drops, the page
-    re-offers and decodes again on its new connection."""
+    """Frames decoded > 0 at the published size, and audio packets; after either tab's socket
+    drops, that page offers its connection again and the video flows on."""
     presenter = open_page("presenter", f"{room.page}?role={room.presenter_hash}")
     join_page(presenter, "Pat", "pat@example.com")
     attendee = open_page("attendee", room.page)
@@ -44,6 +44,7 @@ def test_an_attendee_tab_decodes_what_a_presenter_tab_publishes(
     received = decoding(attendee)
     assert (received["width"], received["height"]) == (sent["width"], sent["height"])
     assert attendee.evaluate("podiumRoom.media.receive") == "connected"
+    attendee.wait_for_function("() => podiumRoom.media.audioPackets > 0")  # and hears them
     assert not attendee.evaluate("podiumRoom.media.errors")
 
     # The socket drops: the page comes back, offers a new receive connection, decodes again.
@@ -53,3 +54,13 @@ def test_an_attendee_tab_decodes_what_a_presenter_tab_publishes(
         "() => podiumRoom.media.offers.receive === 2 && podiumRoom.media.receive === 'connected'"
     )
     assert decoding(attendee)["width"] == sent["width"]
+
+    # The presenter's socket drops: the page publishes again, and the video still arrives.
+    presenter.evaluate("podiumRoom.dropSocket()")
+    presenter.wait_for_function(
+        "() => podiumRoom.media.offers.publish === 2 && podiumRoom.media.publish === 'connected'"
+    )
+    before = decoding(attendee)["framesDecoded"]  # the first connection is closed by now
+    attendee.wait_for_function(
+        f"() => podiumRoom.media.videos.some(v => v.framesDecoded > {before + 30})"
+    )

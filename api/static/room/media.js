@@ -174,11 +174,15 @@ export class Media {
     const pc = this.pcs.receive;
     if (pc === null) return;
     const decoded = new Map();
+    let audioPackets = 0;
     for (const report of (await pc.getStats()).values()) {
       if (report.type === "inbound-rtp" && report.kind === "video") {
         decoded.set(report.mid, report.framesDecoded ?? 0);
+      } else if (report.type === "inbound-rtp" && report.kind === "audio") {
+        audioPackets += report.packetsReceived ?? 0;
       }
     }
+    this.state.audioPackets = audioPackets;
     const transceivers = pc.getTransceivers().filter((t) => t.video !== undefined);
     transceivers.forEach((transceiver, index) => {
       const slot = this.state.videos[index];

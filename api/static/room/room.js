@@ -35,6 +35,7 @@ const state = {
     offers: { receive: 0, publish: 0 }, // offers made: a re-offer after a reconnect counts
     publishing: null, // the camera's {width, height} while publishing
     videos: [], // per received video slot: {slot, mid, framesDecoded, width, height}
+    audioPackets: 0, // RTP packets received on every audio slot together
     errors: [],
   },
   errors: [],
