@@ -14,13 +14,16 @@ API on the same origin, no framing.
 from __future__ import annotations
 
 from importlib.resources import files
-from typing import Final
+from typing import Any, Final
 from uuid import UUID
 
 from fastapi import APIRouter
 from fastapi.responses import Response
 
+from api.contract import problems
 from api.deps import PodiumDep
+from api.routes.live.deps import RoomCaller
+from commands.unit_of_work import UnitOfWork
 from domain.errors import NotFoundError
 
 router = APIRouter(tags=["room page"])
@@ -63,3 +66,13 @@ def room_asset(name: str) -> Response:
     if media_type is None:
         raise NotFoundError(f"no asset {name!r}; the page's assets are {', '.join(ASSETS)}")
     return Response(_read(name), media_type=f"{media_type}; charset=utf-8")
+
+
+@router.get("/live/{room_id}/ice-servers", responses=problems(401, 403, 404))
+def ice_servers(room_id: UUID, who: RoomCaller, podium: PodiumDep) -> dict[str, Any]:
+    """The ICE servers (TURN) the page's peer connections use (``PODIUM_MEDIA_ICE_SERVERS``,
+    decision 0024): for someone in the room's session only, as they may carry TURN
+    credentials. An empty list: host candidates only (a LAN)."""
+    unit = UnitOfWork(podium.store, podium.clock.now(), payment_key="")
+    podium.actors.resolve(unit, room_id, who)  # refuses whoever is not in the session
+    return {"ice_servers": podium.settings.media_ice_servers}

@@ -31,3 +31,18 @@ def test_no_page_for_what_is_no_room_and_no_stray_file(client: TestClient) -> No
     problem(client.get("/live/not-a-room"), 422)
     problem(client.get("/live/assets/index.html"), 404)
     problem(client.get("/live/assets/..%2Fpyproject.toml"), 404)
+
+
+def test_the_ice_servers_are_for_people_in_the_session(client: TestClient) -> None:
+    """The page's TURN settings (they may carry credentials) need a join's credential."""
+    room = schedule(client, trial_owner(client, "host@example.com"), permanent=True, starts_at=None)
+    path = f"/live/{room['room_id']}/ice-servers"
+    problem(client.get(path), 401)
+    problem(client.get(path, headers={"Podium-Attendance": "forged.credential"}), 403)
+    joined = client.post(
+        f"/rooms/{room['room_id']}/join", json={"nickname": "Ann", "email": "ann@example.com"}
+    )
+    credential = joined.json()["credential"]
+    answer = client.get(path, headers={"Podium-Attendance": credential})
+    assert answer.status_code == 200, answer.text
+    assert answer.json() == {"ice_servers": []}  # no TURN configured: host candidates only

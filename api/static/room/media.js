@@ -27,8 +27,10 @@ function gathered(pc) {
 
 export class Media {
   // signal(action, fields) -> Promise of the answer's body; changed() re-renders the page.
-  constructor({ signal, changed, videos, audios, local, state }) {
+  // iceServers() -> Promise of the RTCIceServer list (TURN in production, decision 0024).
+  constructor({ signal, iceServers, changed, videos, audios, local, state }) {
     this.signal = signal;
+    this.iceServers = iceServers;
     this.changed = changed;
     this.videos = videos; // container of the received slots' <video> elements
     this.audios = audios;
@@ -52,9 +54,10 @@ export class Media {
   }
 
   async offer(purpose, add) {
+    const iceServers = await this.iceServers(); // first: nothing may interleave from here on
     this.close(purpose);
     this.state.offers[purpose] += 1;
-    const pc = new RTCPeerConnection({ iceServers: [] });
+    const pc = new RTCPeerConnection({ iceServers });
     this.pcs[purpose] = pc;
     this.state[purpose] = "connecting";
     let answered = false;
@@ -74,7 +77,7 @@ export class Media {
     await gathered(pc);
     const complete = pc.iceGatheringState === "complete"; // then the offer carries them all
     const answer = await this.signal("media.offer", { purpose, sdp: pc.localDescription.sdp });
-    if (this.pcs[purpose] !== pc) return; // replaced while the answer was on its way
+    if (this.pcs[purpose] !== pc) return; // replaced (and closed) while the answer came
     await pc.setRemoteDescription({ type: answer.type, sdp: answer.sdp });
     answered = true;
     // What the offer did not carry (gathering outlasted the wait) follows now, in order.

@@ -49,8 +49,13 @@ const pending = new Map(); // ref -> {resolve, reject}
 let loading = null; // events that arrive while the snapshot's REST reads run
 let retry = 0;
 
+let iceServers = null; // fetched once per join: the same for every connection
 const media = new Media({
   signal: act,
+  iceServers: async () => {
+    iceServers ??= (await http("GET", `/live/${roomId}/ice-servers`)).ice_servers;
+    return iceServers;
+  },
   changed: render,
   videos: $("videos"),
   audios: $("audios"),
