@@ -32,6 +32,7 @@ STATIC = files("api") / "static" / "room"
 ASSETS: Final = {
     "room.js": "text/javascript",
     "media.js": "text/javascript",
+    "view.js": "text/javascript",
     "room.css": "text/css",
 }
 # connect-src 'self' covers the same-origin ws:/wss: socket (CSP level 3); a received

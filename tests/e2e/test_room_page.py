@@ -18,7 +18,8 @@ def test_the_page_of_a_room_is_served_with_a_policy_of_its_own(client: TestClien
     assert "script-src 'self';" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe" not in policy
-    for asset, kind in (("room.js", "text/javascript"), ("media.js", "text/javascript")):
+    for asset in ("room.js", "media.js", "view.js", "room.css"):
+        kind = "text/css" if asset.endswith(".css") else "text/javascript"
         answer = client.get(f"/live/assets/{asset}")
         assert answer.status_code == 200
         assert answer.headers["content-type"].startswith(kind)
