@@ -27,8 +27,6 @@ CHROMIUM_FLAGS = [
     "--use-fake-device-for-media-stream",  # a generated camera picture and a beeping mic
     "--use-fake-ui-for-media-stream",  # camera and microphone allowed without a prompt
     "--autoplay-policy=no-user-gesture-required",  # received audio plays with nobody clicking
-    # Real host addresses in ICE candidates rather than mDNS names the SFU would resolve.
-    "--disable-features=WebRtcHideLocalIpsWithMdns",
 ]
 # A browser on a loaded two-core machine with an SFU beside it: bounded, never tight.
 WAIT_MS = 45_000
