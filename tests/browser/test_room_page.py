@@ -59,6 +59,14 @@ def test_the_page_shows_the_room_and_acts_in_it(
     page.click("#hand")
     expect(page.locator("#hand")).to_have_text("Lower hand")
     eventually(lambda: [h["nickname"] for h in speaker("GET", "/hands")["hands"]] == ["Ann"])
+    page.reload()  # the same tab is the same person, hand up, chat there
+    page.wait_for_function("() => podiumRoom.socket === 'open' && podiumRoom.you !== null")
+    expect(page.locator("#hand")).to_have_text("Lower hand")
+    expect(page.locator("#chat-messages")).to_contain_text("Hello from Bob")
+    expect(page.locator("#mode")).to_have_text("discussion")
+    hand_id = speaker("GET", "/hands")["hands"][0]["hand_id"]
+    speaker("POST", f"/hands/{hand_id}/lower")
+    expect(page.locator("#hand")).to_have_text("Raise hand")
 
     poll = speaker("POST", "/polls", POLL)
     speaker("POST", f"/polls/{poll['poll_id']}/open")

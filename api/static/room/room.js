@@ -188,12 +188,16 @@ async function snapshot(frame) {
   state.presence = room.presence;
   loading = [];
   try {
-    const [audio, chat, cta, polls] = await Promise.all([
+    const [audio, chat, cta, polls, hands] = await Promise.all([
       http("GET", `/rooms/${roomId}/audio`).catch(() => null),
       http("GET", `/rooms/${roomId}/chat/messages`),
       http("GET", `/rooms/${roomId}/cta`),
       http("GET", `/rooms/${roomId}/polls`),
+      http("GET", `/rooms/${roomId}/hands`),
     ]);
+    state.hands = hands.hands.map((h) => ({ id: h.hand_id, nickname: h.nickname }));
+    // Our hand is the one whose id a raise answered with (kept across a reload).
+    state.myHand = state.hands.some((h) => h.id === sessionStorage.getItem(`${stored}.hand`));
     state.mode = audio?.mode ?? null;
     state.chatEnabled = chat.enabled;
     state.chat = chat.messages
@@ -251,6 +255,7 @@ function apply(event) {
       break;
     case "hand.lowered":
       state.hands = state.hands.filter((h) => h.id !== event.stream);
+      if (event.stream === sessionStorage.getItem(`${stored}.hand`)) state.myHand = false;
       break;
     case "poll.opened":
       http("GET", `/rooms/${roomId}/polls/${event.stream}`)
@@ -309,8 +314,9 @@ function wire() {
   $("hand").addEventListener("click", () => {
     const raising = !state.myHand;
     act(raising ? "hand.raise" : "hand.lower")
-      .then(() => {
-        state.myHand = raising;
+      .then((hand) => {
+        sessionStorage.setItem(`${stored}.hand`, hand.hand_id);
+        state.myHand = hand.raised;
         render();
       })
       .catch(failed);
@@ -370,6 +376,7 @@ function failed(error) {
 
 function leave(reason) {
   sessionStorage.removeItem(stored);
+  sessionStorage.removeItem(`${stored}.hand`);
   credential = null;
   state.joined = false;
   media.closeAll();
