@@ -98,8 +98,9 @@ class Room:
         return act
 
 
-def live_room(http: httpx.Client, owner_email: str) -> Room:
-    """An organizer's new account, a permanent webinar room, and its session started."""
+def live_room(http: httpx.Client, owner_email: str, started: bool = True) -> Room:
+    """An organizer's new account, a permanent webinar room, and its session started (unless
+    ``started`` is false: people who join wait in its lobby)."""
     ok(
         http.post(
             "/accounts", json={"name": "Browser Tests", "email": owner_email, "password": PASSWORD}
@@ -121,5 +122,6 @@ def live_room(http: httpx.Client, owner_email: str) -> Room:
     presenter_link = room["role_links"]["presenter"]
     role_hash = parse_qs(urlsplit(presenter_link).query)["role"][0]
     made = Room(http, room["room_id"], key, role_hash)
-    made.as_owner("POST", "/sessions")
+    if started:
+        made.as_owner("POST", "/sessions")
     return made

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import join_page
-from tests.browser.server import Json, Room
+from tests.browser.server import Json, Room, live_room
 
 POLL: Json = {
     "name": "How is the sound?",
@@ -117,3 +117,20 @@ def test_a_presenter_tab_changes_the_mode_and_a_dropped_socket_resumes(
     expect(attendee.locator("#mode")).to_have_text("listen_only")
     texts = attendee.evaluate("podiumRoom.chat.map(m => m.text)")
     assert texts.count("Said while Ann was away") == 1  # resumed: none twice
+
+
+def test_a_page_waits_in_the_lobby_and_enters_when_the_session_starts(
+    http: httpx.Client, open_page: Callable[[str, str], Page]
+) -> None:
+    """Joined before the start: the page shows the lobby and opens no media; the start reaches
+    it over the socket and its receive connection comes up."""
+    room = live_room(http, "early@example.com", started=False)
+    page = open_page("lobby", room.page)
+    page.fill("#join-nickname", "Ann")
+    page.fill("#join-email", "ann@example.com")
+    page.click("#join-button")
+    expect(page.locator("#session-state")).to_have_text("lobby")
+    assert page.evaluate("podiumRoom.media.offers.receive") == 0
+    room.as_owner("POST", "/sessions")
+    expect(page.locator("#session-state")).to_have_text("live")
+    page.wait_for_function("() => podiumRoom.media.receive === 'connected'")
