@@ -18,3 +18,17 @@ class MediaAnswer(MediaConnection):
 
     type: Literal["answer"]
     sdp: str
+
+
+class IceServer(Answer):
+    """One STUN or TURN server, as a browser's ``RTCIceServer`` takes it."""
+
+    urls: str | list[str]
+    username: str | None = None
+    credential: str | None = None
+
+
+class IceServers(Answer):
+    """The ICE servers to give ``RTCPeerConnection`` (empty: host candidates only, a LAN)."""
+
+    ice_servers: list[IceServer]

@@ -22,6 +22,7 @@ from fastapi.responses import Response
 
 from api.contract import problems
 from api.deps import PodiumDep
+from api.responses.media import IceServers
 from api.routes.live.deps import RoomCaller
 from commands.unit_of_work import UnitOfWork
 from domain.errors import NotFoundError
@@ -69,7 +70,9 @@ def room_asset(name: str) -> Response:
     return Response(_read(name), media_type=f"{media_type}; charset=utf-8")
 
 
-@router.get("/live/{room_id}/ice-servers", responses=problems(401, 403, 404))
+@router.get(
+    "/live/{room_id}/ice-servers", response_model=IceServers, responses=problems(401, 403, 404)
+)
 def ice_servers(room_id: UUID, who: RoomCaller, podium: PodiumDep) -> dict[str, Any]:
     """The ICE servers (TURN) the page's peer connections use (``PODIUM_MEDIA_ICE_SERVERS``,
     decision 0024): for someone in the room's session only, as they may carry TURN
