@@ -29,8 +29,7 @@ from domain.live.recording import Recorder
 from domain.live_session import LiveSession
 from media.graph import ForwardingGraph, compute
 from podium.bootstrap import Podium
-from podium.following import Follower
-from projections.room_feed.projection import NAME as FEED
+from podium.following import FeedReader, Follower
 
 log = logging.getLogger(__name__)
 
@@ -102,13 +101,12 @@ class Reconciler:
             conninfo=settings.postgres_conninfo() if settings.store == "postgres" else None,
             name="media-reconciler",
         )
-        feed = [p for p in podium.projector.projections if p.name == FEED]
-        self.topics = feed[0].topics if feed else ()
+        self.feed = FeedReader(podium)
 
     async def start(self) -> None:
         """Follow from the feed's head: the graphs themselves come from the aggregates."""
         self.sfu.on_peers_changed.append(self.peers_changed)
-        self.last = await self.run(self._feed_position)
+        self.last = await self.run(self.feed.position)
         self.follower.start()
 
     async def stop(self) -> None:
@@ -142,33 +140,15 @@ class Reconciler:
         room-control row names. With no session followed there is nothing to read: a session
         marked later is computed from the store, which already holds whatever was skipped."""
         if not self.sessions:
-            self.last = max(self.last, await self.run(self._head))
+            self.last = max(self.last, await self.run(self.feed.head))
             return
         rooms = sorted({str(room) for room, _ in self.sessions})
-        upto, rows = await self.run(self._read, self.last, rooms)
+        upto, rows = await self.run(self.feed.read, self.last, rooms)
         for row in rows:
             key = (UUID(str(row["room_id"])), int(row["session"]))
             if key in self.sessions and is_control(str(row["kind"])):
                 self.mark(key)
         self.last = max(self.last, upto)
-
-    def _head(self) -> int:
-        return self.podium.store.recorder.max_notification_id() or 0
-
-    def _feed_position(self) -> int:
-        projector = self.podium.projector
-        head = self.podium.store.recorder.max_notification_id() or 0
-        projector.wait_for(
-            head,
-            self.topics,
-            self.podium.settings.read_your_writes_timeout,
-            catch_up=self.podium.settings.project_inline,
-        )
-        return projector.position(FEED)
-
-    def _read(self, after: int, rooms: list[str]) -> tuple[int, list[dict[str, Any]]]:
-        upto = self._feed_position()
-        return upto, self.podium.views.room_feed.between(rooms, after, upto)
 
     # -- computing and applying ------------------------------------------------------------
 

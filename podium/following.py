@@ -18,11 +18,16 @@ import contextlib
 import logging
 import threading
 from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg import sql
 
 from commands.store import EventStore
+from projections.room_feed.projection import NAME as FEED
+
+if TYPE_CHECKING:
+    from podium.bootstrap import Podium
 
 log = logging.getLogger(__name__)
 
@@ -130,3 +135,34 @@ class Follower:
             except Exception:
                 log.exception("%s could not follow the log; trying again", self.name)
                 await asyncio.sleep(self.interval)
+
+
+class FeedReader:
+    """The room feed read up to a position where it is complete: the projector has caught the
+    feed up to the log's head (inline where this process projects) before the read, so no
+    row below the returned position can appear later. The gateway and the reconciler both
+    follow the feed this way."""
+
+    def __init__(self, podium: Podium) -> None:
+        self.podium = podium
+        feed = [p for p in podium.projector.projections if p.name == FEED]
+        self.topics = feed[0].topics if feed else ()
+
+    def head(self) -> int:
+        """The log's last notification id (0 when empty)."""
+        return self.podium.store.recorder.max_notification_id() or 0
+
+    def position(self) -> int:
+        settings = self.podium.settings
+        self.podium.projector.wait_for(
+            self.head(),
+            self.topics,
+            settings.read_your_writes_timeout,
+            catch_up=settings.project_inline,
+        )
+        return self.podium.projector.position(FEED)
+
+    def read(self, after: int, rooms: list[str]) -> tuple[int, list[dict[str, Any]]]:
+        """The rows of ``rooms`` after ``after``, and the position they are complete up to."""
+        upto = self.position()
+        return upto, self.podium.views.room_feed.between(rooms, after, upto)

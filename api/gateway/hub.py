@@ -25,9 +25,8 @@ from typing import Any, TypeVar
 import orjson
 
 from podium.bootstrap import Podium
-from podium.following import Follower, Listener
+from podium.following import FeedReader, Follower, Listener
 from projections.room_feed.kinds import PRESENTERS, may_hold_private, public
-from projections.room_feed.projection import NAME as FEED
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -121,13 +120,12 @@ class Hub:
         )
         self.sockets: dict[tuple[str, int, str], int] = {}  # open sockets per person, here
         self.leaving: dict[tuple[str, int, str], asyncio.Task[None]] = {}
-        feed = [p for p in self.podium.projector.projections if p.name == FEED]
-        self.topics = feed[0].topics if feed else ()
+        self.feed = FeedReader(self.podium)
 
     # -- running -----------------------------------------------------------------------------
 
     async def start(self) -> None:
-        self.last = await self.run(self._feed_position)
+        self.last = await self.run(self.feed.position)
         self.follower.start()
 
     async def stop(self) -> None:
@@ -151,27 +149,12 @@ class Hub:
 
     # -- following the feed --------------------------------------------------------------------
 
-    def _feed_position(self) -> int:
-        projector = self.podium.projector
-        head = self.podium.store.recorder.max_notification_id() or 0
-        projector.wait_for(
-            head,
-            self.topics,
-            self.podium.settings.read_your_writes_timeout,
-            catch_up=self.podium.settings.project_inline,
-        )
-        return projector.position(FEED)
-
-    def _read(self, after: int, rooms: list[str]) -> tuple[int, list[dict[str, Any]]]:
-        upto = self._feed_position()
-        return upto, self.podium.views.room_feed.between(rooms, after, upto)
-
     async def _pass(self) -> None:
         """Fan out what the feed holds past ``last``. A room first subscribed while the read
         was under way was not in it: its rows are read again for it before ``last`` moves, so
         every client gets every event after the position ``subscribe`` told it."""
         after, rooms = self.last, set(self.rooms)
-        upto, rows = await self.run(self._read, after, list(rooms))
+        upto, rows = await self.run(self.feed.read, after, list(rooms))
         self.fan_out(rows)
         while late := set(self.rooms) - rooms:
             rooms |= late
