@@ -5,7 +5,8 @@ A subscriber's packet is ``(seq, rtp_timestamp, marker, arrival)``; the publishe
 the way may add its own constant to RTP timestamps (aiortc starts each stream at a random
 one; MediaRelay's decoder maps them to 0 first), so the offset of a subscriber's timestamps
 from the publisher's pts is found by votes: the publisher's pts steps are irregular
-(``media_peers.pts_step``), so only the true offset lines up many frames.
+(``media_peers.pts_step``), so only the true offset lines up many frames. A path that
+re-encodes may round a timestamp by a tick or two (MediaRelay's does), hence ``SLACK``.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 Packet = tuple[int, int, int, float]
 MOD32 = 1 << 32
+SLACK = 2  # ticks of 1/90,000 s
 
 
 @dataclass
@@ -74,8 +76,9 @@ def offset(received: Sequence[Frame], sent: Sequence[tuple[int, float]]) -> int 
                 votes[(frame.ts - pts) % MOD32] += 1
     if not votes:
         return None
-    best, count = votes.most_common(1)[0]
-    return best if count >= 5 else None
+    near = {d: sum(votes.get((d + k) % MOD32, 0) for k in range(-SLACK, SLACK + 1)) for d in votes}
+    best = max(near, key=lambda d: (near[d], votes[d]))
+    return best if near[best] >= 5 else None
 
 
 def packet_loss(packets: Sequence[Packet], t0: float, t1: float) -> tuple[int, int]:
@@ -96,7 +99,11 @@ def subscriber(
         {(f.ts - d) % MOD32: f.arrival for f in received if f.complete} if d is not None else {}
     )
     due = [(pts, at) for pts, at in sent if t0 <= at <= t1 - 1.0]
-    latencies = [arrived[pts] - at for pts, at in due if pts in arrived]
+    latencies = []
+    for pts, at in due:
+        match = next((k for k in range(-SLACK, SLACK + 1) if (pts + k) % MOD32 in arrived), None)
+        if match is not None:
+            latencies.append(arrived[(pts + match) % MOD32] - at)
     return Subscriber(
         fps=sum(1 for f in received if f.complete and t0 <= f.arrival <= t1) / (t1 - t0),
         frames_expected=len(due),

@@ -10,9 +10,11 @@ timestamp differences identifies each frame whatever offset a sender adds (see
 ``bench.media_analysis``). It records when each frame left ``recv()`` (``time.monotonic``:
 one clock for every process of the machine).
 
-A subscriber counts packets where aiortc receives them (RTX unwrapped to the sequence number
-it repairs) and never decodes: the decoder is replaced by one that drops everything, so the
-subscribers' process pays only for what a browser's network stack would.
+A subscriber counts packets where aiortc's receiver gets them (after ICE, DTLS-SRTP and RTP
+parsing; RTX unwrapped to the sequence number it repairs) and never decodes. By default that
+is all it does with them (no jitter buffer, no NACKs: loss is measured unrepaired), so 60 of
+them fit in one Python process on a shared core; ``--full-receivers`` passes every packet on
+to aiortc's own receiver as well (still with a decoder that drops everything).
 
 Both print ``ready`` once connected (subscribers: once every one has a video frame), then wait
 for ``report T0 T1`` on stdin, write their counters as JSON to ``--out`` and exit.
@@ -124,7 +126,7 @@ class PacketTrack(MediaStreamTrack):
         self._sent = sent
         self._i, self._pts, self._start = 0, 0, 0.0
 
-    async def recv(self) -> av.Packet:
+    async def recv(self) -> av.Packet[Any]:
         if self._i == 0:
             self._start = time.monotonic()
         delay = self._start + self._i * self._period - time.monotonic()
@@ -154,7 +156,7 @@ async def signal(server: str, message: dict[str, Any]) -> dict[str, Any]:
     reader, writer = await asyncio.open_connection(host, int(port))
     writer.write(json.dumps(message).encode() + b"\n")
     await writer.drain()
-    answer = json.loads(await reader.readline())
+    answer: dict[str, Any] = json.loads(await reader.readline())
     writer.close()
     if "error" in answer:
         raise RuntimeError(f"server refused {message.get('role')}: {answer['error']}")
@@ -257,11 +259,19 @@ async def _counting_handle(self: Any, packet: RtpPacket, arrival_time_ms: int) -
             counter.packets[kind].append((seq, packet.timestamp, packet.marker, time.monotonic()))
             if kind == "video" and packet.marker:
                 counter.first_video.set()
-    await _original_handle(self, packet, arrival_time_ms)
+    if FULL_RECEIVERS:
+        await _original_handle(self, packet, arrival_time_ms)
 
 
-def install_counting() -> None:
-    rtcrtpreceiver.get_decoder = lambda codec: NullDecoder()  # type: ignore[assignment]
+FULL_RECEIVERS = False
+
+
+def install_counting(full: bool) -> None:
+    """Count every packet; with ``full``, also let aiortc's receiver do what it does (jitter
+    buffer, NACKs, receiver reports, bandwidth estimate), all but decoding."""
+    global FULL_RECEIVERS
+    FULL_RECEIVERS = full
+    setattr(rtcrtpreceiver, "get_decoder", lambda codec: NullDecoder())  # noqa: B010
     rtcrtpreceiver.RTCRtpReceiver._handle_rtp_packet = _counting_handle  # type: ignore[method-assign]
 
 
@@ -277,7 +287,7 @@ async def subscriber(n: int, server: str) -> tuple[RTCPeerConnection, Counter]:
 
 
 async def subscribers(args: argparse.Namespace) -> None:
-    install_counting()
+    install_counting(args.full_receivers)
     peers: list[tuple[RTCPeerConnection, Counter]] = []
     for batch in range(0, args.count, args.batch):
         size = min(args.batch, args.count - batch)
@@ -310,6 +320,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=1)
     parser.add_argument("--first", type=int, default=0, help="number of the first subscriber")
     parser.add_argument("--batch", type=int, default=10, help="subscribers connecting at once")
+    parser.add_argument("--full-receivers", action="store_true", help="see install_counting")
     args = parser.parse_args()
     asyncio.run(publisher(args) if args.role == "publisher" else subscribers(args))
 
