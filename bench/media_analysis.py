@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 Packet = tuple[int, int, int, float]
 MOD32 = 1 << 32
 SLACK = 2  # ticks of 1/90,000 s
+LOOKBACK = 5.0  # s: the most a frame may be late and still be matched (the SFU queues 4 s)
 
 
 @dataclass
@@ -67,12 +68,15 @@ def frames(packets: Sequence[Packet]) -> list[Frame]:
     return out
 
 
-def offset(received: Sequence[Frame], sent: Sequence[tuple[int, float]]) -> int | None:
-    """The constant the path added to the publisher's pts, by votes over frames it could be."""
+def offset(
+    received: Sequence[Frame], sent: Sequence[tuple[int, float]], since: float
+) -> int | None:
+    """The constant the path added to the publisher's pts, by votes: each complete frame
+    arriving from ``since`` on votes for every frame sent up to ``LOOKBACK`` s before it."""
     votes: Counter[int] = Counter()
-    for frame in [f for f in received if f.complete][:60]:
+    for frame in [f for f in received if f.complete and f.arrival >= since][:60]:
         for pts, sent_at in sent:
-            if frame.arrival - 2.0 <= sent_at <= frame.arrival:
+            if frame.arrival - LOOKBACK <= sent_at <= frame.arrival:
                 votes[(frame.ts - pts) % MOD32] += 1
     if not votes:
         return None
@@ -94,7 +98,7 @@ def subscriber(
     t1: float,
 ) -> Subscriber:
     received = frames(video)
-    d = offset(received, sent)
+    d = offset(received, sent, t0)
     arrived = (
         {(f.ts - d) % MOD32: f.arrival for f in received if f.complete} if d is not None else {}
     )

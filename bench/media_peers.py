@@ -220,7 +220,7 @@ async def publisher(args: argparse.Namespace) -> None:
         await asyncio.sleep(0.05)
     print(f"ready {kbit:.0f} kbit/s video, {keyframes} keyframes per loop", flush=True)
     t0, t1 = await wait_for_report()
-    report = {"video_kbit_s": kbit, "sent": [(p, s) for p, s in sent if t0 - 2 <= s <= t1]}
+    report = {"video_kbit_s": kbit, "sent": [(p, s) for p, s in sent if t0 - 10 <= s <= t1]}
     with open(args.out, "w") as out:
         json.dump(report, out)
     await pc.close()
