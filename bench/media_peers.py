@@ -53,8 +53,9 @@ CACHE = Path(__file__).resolve().parent.parent / "var"
 
 
 def pts_step(i: int) -> int:
-    """3,000 ticks a frame, give or take up to 24 (deterministic), so gaps identify frames."""
-    return 3000 + ((i * 7919) % 49) - 24
+    """3,000 ticks a frame, give or take up to 24, by a hash of ``i`` (no short period: a
+    pattern repeating every k frames would let a wrong offset line up every frame too)."""
+    return 3000 + ((i * 2654435761) % (1 << 32) >> 16) % 49 - 24
 
 
 def encode_video() -> list[tuple[bytes, bool]]:

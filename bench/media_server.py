@@ -12,8 +12,9 @@ Signalling is one JSON line each way over TCP: ``{"role": "publish"|"receive", "
   subscriber do not pile up in the receiver's queue.
 - ``sfu``: ``media.sfu.Sfu``: ``negotiate(peer, offer)`` for each, then ``apply(graph)`` with a
   ForwardingGraph in which every subscriber receives the presenter's audio and video. With
-  ``--record null`` the graph also records both tracks into sinks that only count (the SFU's
-  share of recording); ``--record webm`` into the recorder's own (``media.recording``).
+  ``--record webm`` the graph also records both tracks with the recorder's own sinks
+  (``media.recording.raw.RawRecorder``); ``--record null`` into sinks that only count (the
+  SFU's share of recording alone).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import argparse
 import asyncio
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from aiortc import MediaStreamTrack, RTCPeerConnection, RTCSessionDescription
@@ -90,10 +92,9 @@ def recording_sinks(record: str, directory: str) -> Any:
     """The factory ``Sfu.recording_sinks`` calls per recorded source (``--record``)."""
     if record == "null":
         return lambda graph, source, codec: CountingSink()
-    from media import recording  # the recorder's own sinks, when its branch provides them
+    from media.recording.raw import RawRecorder  # the recorder's own: raw WebM per track
 
-    factory = recording.sink_factory  # type: ignore[attr-defined]
-    return factory(directory)
+    return RawRecorder(Path(directory) / "raw")
 
 
 class SfuServer:

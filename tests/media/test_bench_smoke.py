@@ -87,3 +87,12 @@ def test_frames_never_received_are_lost_not_ignored() -> None:
 def test_subscribers_are_split_evenly_over_processes() -> None:
     assert split(10, 3) == [(0, 4), (4, 3), (7, 3)]
     assert split(2, 5) == [(0, 1), (1, 1)]
+
+
+def test_no_wrong_offset_within_the_lookback_lines_up_the_publishers_frames() -> None:
+    """A frame k frames later never sits at the same pts distance (within the slack) from
+    every frame: otherwise the offset vote could pick it, and all latencies be k/30 s off."""
+    pts = [pts for pts, _ in published(900)]
+    for k in range(1, int(analysis.LOOKBACK * 30) + 30):
+        gaps = {pts[i + k] - pts[i] for i in range(0, 900 - k, 7)}
+        assert max(gaps) - min(gaps) > 2 * analysis.SLACK, k
