@@ -28,6 +28,7 @@ import asyncio
 import json
 import math
 import random
+import socket
 import struct
 import sys
 import time
@@ -276,7 +277,7 @@ def install_counting(full: bool) -> None:
     rtcrtpreceiver.RTCRtpReceiver._handle_rtp_packet = _counting_handle  # type: ignore[method-assign]
 
 
-async def subscriber(n: int, server: str) -> tuple[RTCPeerConnection, Counter]:
+async def subscriber(n: int, server: str, buffer_kb: int) -> tuple[RTCPeerConnection, Counter]:
     pc = RTCPeerConnection()
     prefer(pc, "audio", "recvonly")
     prefer(pc, "video", "recvonly")
@@ -284,7 +285,22 @@ async def subscriber(n: int, server: str) -> tuple[RTCPeerConnection, Counter]:
     for transceiver in pc.getTransceivers():
         COUNTERS[id(transceiver.receiver)] = (counter, transceiver.kind)
     await connect(pc, server, "receive", f"viewer{n}@bench.example")
+    if buffer_kb:
+        enlarge_receive_buffers(pc, buffer_kb * 1024)
     return pc, counter
+
+
+def enlarge_receive_buffers(pc: RTCPeerConnection, size: int) -> None:
+    """SO_RCVBUF of the connection's UDP sockets. The kernel's default (208 KiB, charged at
+    ~2 KiB a loopback datagram) holds about one keyframe; a subscriber process holding 60 of
+    them on a shared core falls behind by more than that, and its drops would be counted
+    against the server (a browser is one peer a process with its own buffers)."""
+    for transceiver in pc.getTransceivers():
+        ice = transceiver.receiver.transport.transport
+        for protocol in ice._connection._protocols:
+            sock = protocol.transport.get_extra_info("socket")
+            if sock is not None:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, size)
 
 
 async def subscribers(args: argparse.Namespace) -> None:
@@ -293,7 +309,7 @@ async def subscribers(args: argparse.Namespace) -> None:
     for batch in range(0, args.count, args.batch):
         size = min(args.batch, args.count - batch)
         peers += await asyncio.gather(
-            *(subscriber(args.first + batch + i, args.server) for i in range(size))
+            *(subscriber(args.first + batch + i, args.server, args.buffer_kb) for i in range(size))
         )
     await asyncio.wait_for(
         asyncio.gather(*(c.first_video.wait() for _, c in peers)), timeout=30 + args.count
@@ -322,6 +338,7 @@ def main() -> None:
     parser.add_argument("--first", type=int, default=0, help="number of the first subscriber")
     parser.add_argument("--batch", type=int, default=10, help="subscribers connecting at once")
     parser.add_argument("--full-receivers", action="store_true", help="see install_counting")
+    parser.add_argument("--buffer-kb", type=int, default=0, help="subscribers' SO_RCVBUF")
     args = parser.parse_args()
     asyncio.run(publisher(args) if args.role == "publisher" else subscribers(args))
 

@@ -184,6 +184,9 @@ def measure(path: str, clients: int, args: argparse.Namespace, scratch: Path) ->
                         str(first),
                         "--out",
                         str(scratch / f"{tag}-subscribers-{i}.json"),
+                        "--buffer-kb",
+                        str(args.buffer_kb),
+                        *(["--full-receivers"] if args.full_receivers else []),
                     ),
                     scratch / f"{tag}-subscribers-{i}.log",
                 )
@@ -302,6 +305,13 @@ def main(argv: list[str] | None = None) -> int:
         "--full-receivers",
         action="store_true",
         help="subscribers run aiortc's whole receive path (NACKs, RTCP) too",
+    )
+    parser.add_argument(
+        "--buffer-kb",
+        type=int,
+        default=2048,
+        help="subscribers' UDP receive buffer (SO_RCVBUF, capped by net.core.rmem_max; 0: "
+        "the kernel's default)",
     )
     parser.add_argument(
         "--nice",
