@@ -320,7 +320,23 @@ def main(argv: list[str] | None = None) -> int:
         help="run every bench process under nice -n NICE (negative: ahead of "
         "the machine's other work; say so with the figures)",
     )
+    parser.add_argument("--report", type=Path, help="print a saved run's table (its JSON) again")
     args = parser.parse_args(argv)
+    if args.report:
+        saved = [r for r in json.loads(args.report.read_text()) if "clients" in r]
+        print(
+            "\n".join(
+                [
+                    HEADER,
+                    *map(row, saved),
+                    "",
+                    *ratios(saved),
+                    *recording_cost(saved),
+                    verdict(saved),
+                ]
+            )
+        )
+        return 0
     global NICE
     NICE = args.nice
     stamp = time.strftime("%Y%m%dT%H%M%S")
