@@ -116,7 +116,9 @@ class Reconciler:
             self._recomputing.cancel()
         if self.peers_changed in self.sfu.on_peers_changed:
             self.sfu.on_peers_changed.remove(self.peers_changed)
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # Wait for a read already running in the pool: the caller closes the store next, and
+        # a SQLite connection closed under a running query crashes the process.
+        await asyncio.to_thread(self.pool.shutdown, wait=True, cancel_futures=True)
 
     async def run(self, function: Callable[..., Any], *args: Any) -> Any:
         return await self.loop.run_in_executor(self.pool, function, *args)

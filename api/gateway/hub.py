@@ -132,7 +132,9 @@ class Hub:
         self.follower.stop()
         for task in self.leaving.values():
             task.cancel()
-        self.pool.shutdown(wait=False, cancel_futures=True)
+        # Wait for a read already running in the pool: the caller closes the store next, and
+        # a SQLite connection closed under a running query crashes the process.
+        await asyncio.to_thread(self.pool.shutdown, wait=True, cancel_futures=True)
 
     @property
     def listener(self) -> Listener | None:
