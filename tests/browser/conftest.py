@@ -53,13 +53,16 @@ def chromium() -> str:
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: playwright's sync API runs an event loop in the main thread
+# while it is open, and every later test that calls asyncio.run() (the media, v1 and hub
+# tests) would fail with "cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(chromium: str, playwright_driver: Playwright) -> Iterator[Browser]:
     launched = playwright_driver.chromium.launch(
         executable_path=chromium, headless=True, args=CHROMIUM_FLAGS
