@@ -11,17 +11,21 @@ PostgreSQL, polling on SQLite); the API tells it nothing but signalling.
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from commands.live.media import Peer
 from domain.errors import RuleViolationError
 from media.plane import SECRET_HEADER, SfuFactory, default_sfu, peer_of, refusal
 from media.reconciler import Reconciler, SfuPort
 from podium.bootstrap import Podium
+
+# One signalling call on the SFU for a peer, given the request's body: its JSON answer.
+Call = Callable[[SfuPort, Peer, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> FastAPI:
@@ -61,7 +65,9 @@ def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> F
             raise error
         return problem(409 if isinstance(found, RuleViolationError) else 400, str(found))
 
-    async def signalled(request: Request) -> tuple[SfuPort, dict[str, Any]] | JSONResponse:
+    async def signalled(request: Request, call: Call) -> JSONResponse:
+        """Check the shared secret and the body, then ``call`` the SFU for the body's peer:
+        its answer, or its refusal as the API will say it."""
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not secret or not hmac.compare_digest(given, secret):
             return problem(401, f"send the shared secret in {SECRET_HEADER}")
@@ -71,47 +77,37 @@ def create_media_app(podium: Podium, sfu_factory: SfuFactory = default_sfu) -> F
             return problem(400, "the body must be JSON")
         if not isinstance(body, dict) or not isinstance(body.get("peer"), dict):
             return problem(400, 'the body must be {"peer": {...}, ...}')
-        return state["sfu"], body
+        try:
+            return JSONResponse(await call(state["sfu"], peer_of(body["peer"]), body))
+        except Exception as error:
+            return refused(error)
 
     @app.get("/health")
     def health() -> dict[str, Any]:
         reconciler: Reconciler = state["reconciler"]
         return {"sessions": len(reconciler.sessions), "position": reconciler.last}
 
+    async def answer(sfu: SfuPort, peer: Peer, body: dict[str, Any]) -> dict[str, Any]:
+        return {"sdp": await sfu.negotiate(peer, str(body.get("sdp", "")))}
+
+    async def add_candidate(sfu: SfuPort, peer: Peer, body: dict[str, Any]) -> dict[str, Any]:
+        await sfu.add_candidate(peer, body.get("candidate"))
+        return {}
+
+    async def close(sfu: SfuPort, peer: Peer, body: dict[str, Any]) -> dict[str, Any]:
+        await sfu.hang_up(peer)
+        return {}
+
     @app.post("/negotiate")
     async def negotiate(request: Request) -> JSONResponse:
-        got = await signalled(request)
-        if isinstance(got, JSONResponse):
-            return got
-        sfu, body = got
-        try:
-            answer = await sfu.negotiate(peer_of(body["peer"]), str(body.get("sdp", "")))
-        except Exception as error:
-            return refused(error)
-        return JSONResponse({"sdp": answer})
+        return await signalled(request, answer)
 
     @app.post("/candidate")
     async def candidate(request: Request) -> JSONResponse:
-        got = await signalled(request)
-        if isinstance(got, JSONResponse):
-            return got
-        sfu, body = got
-        try:
-            await sfu.add_candidate(peer_of(body["peer"]), body.get("candidate"))
-        except Exception as error:
-            return refused(error)
-        return JSONResponse({})
+        return await signalled(request, add_candidate)
 
     @app.post("/hang_up")
     async def hang_up(request: Request) -> JSONResponse:
-        got = await signalled(request)
-        if isinstance(got, JSONResponse):
-            return got
-        sfu, body = got
-        try:
-            await sfu.hang_up(peer_of(body["peer"]))
-        except Exception as error:
-            return refused(error)
-        return JSONResponse({})
+        return await signalled(request, close)
 
     return app
