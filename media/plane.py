@@ -67,9 +67,12 @@ def refusal(error: Exception) -> DomainError | None:
 
     ``media.sfu``'s errors: ``OfferError``/``CandidateError`` are ``ValueError``s (400),
     ``UnknownPeerError`` a ``LookupError`` (a candidate before its offer: 400),
-    ``SessionEndedError`` the session's end racing the offer (409)."""
+    ``SessionEndedError`` the session's end racing the offer (409), ``SupersededError`` a
+    newer offer of the same peer racing it (409)."""
     if type(error).__name__ == "SessionEndedError":
         return RuleViolationError("this session has ended")
+    if type(error).__name__ == "SupersededError":
+        return RuleViolationError("a newer offer for this connection replaced this one")
     if isinstance(error, DomainError):
         return error
     if isinstance(error, ValueError):

@@ -62,9 +62,9 @@ class MediaUnavailableError(RuleViolationError):
 
 
 def may_publish(audio: Audio | None, actor: Actor) -> bool:
-    """Whether ``actor`` may open a publish connection: the audio rules' ``may_speak`` (a
-    presenter or host; in Q&A the participant given the voice; in discussion everyone), or a
-    camera feed of theirs on (an attendee a presenter asked on camera)."""
+    """Whether ``actor`` may speak, so publish: the audio rules' ``may_speak`` (a presenter or
+    host; in Q&A the participant given the voice; in discussion everyone). An attendee with a
+    camera feed on may publish too (``MediaControl`` checks that beside this)."""
     if actor.presents:
         return True
     return audio is not None and audio.may_speak(actor.email, actor.presents)

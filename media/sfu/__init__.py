@@ -36,6 +36,7 @@ from media.sfu.signalling import (
     MediaError,
     OfferError,
     SessionEndedError,
+    SupersededError,
     UnknownPeerError,
 )
 from media.sfu.stats import SfuStats, SlotCounters, SourceCounters
@@ -51,5 +52,6 @@ __all__ = [
     "SinkFactory",
     "SlotCounters",
     "SourceCounters",
+    "SupersededError",
     "UnknownPeerError",
 ]

@@ -26,6 +26,7 @@ from media.sfu.signalling import (
     VIDEO_CODECS,
     MediaError,
     SessionEndedError,
+    SupersededError,
     UnknownPeerError,
     read_candidate,
     read_offer,
@@ -101,7 +102,23 @@ class Sfu:
             if key in self._ended:
                 raise SessionEndedError(f"session {peer.session} of {peer.room_id} has ended")
             if session.connections.get(slot) is not connection:
-                raise MediaError("a newer offer replaced this one")
+                raise SupersededError("a newer offer for this connection replaced this one")
+        except Exception as error:
+            replaced = session.connections.get(slot) is not connection
+            if not replaced:
+                del session.connections[slot]
+            await connection.close()
+            # Closed under the answer (aiortc then raises InvalidStateError): by the session's
+            # end or by a newer offer of the same peer. Both are the caller's race, not a bug.
+            if isinstance(error, MediaError):
+                raise
+            if key in self._ended:
+                raise SessionEndedError(f"session {peer.session} has ended") from error
+            if replaced:
+                raise SupersededError(
+                    "a newer offer for this connection replaced this one"
+                ) from error
+            raise
         except BaseException:
             if session.connections.get(slot) is connection:
                 del session.connections[slot]

@@ -5,6 +5,7 @@ Error tree (each a ``MediaError``; the first two are also ``ValueError``: the ca
 - ``CandidateError``: a trickled candidate that cannot be read;
 - ``UnknownPeerError`` (``LookupError``): a candidate for a peer with no connection;
 - ``SessionEndedError``: an offer for a session the graph said has ended.
+- ``SupersededError``: a newer offer for the same connection replaced this one mid-answer.
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ class UnknownPeerError(MediaError, LookupError):
 
 class SessionEndedError(MediaError):
     pass
+
+
+class SupersededError(MediaError):
+    """A newer offer for the same connection came while this one was answered: the newer one
+    stands (two tabs of one person racing, or a page re-offering)."""
 
 
 def read_offer(sdp: str, purpose: Purpose, video_codec: str) -> tuple[str, ...]:

@@ -9,7 +9,7 @@ import pytest
 from aiortc import RTCPeerConnection
 
 from commands.live.media import Peer, Purpose
-from media.sfu import CandidateError, OfferError, Sfu, UnknownPeerError
+from media.sfu import CandidateError, OfferError, Sfu, SupersededError, UnknownPeerError
 from media.sfu.signalling import MAX_VIDEO_SLOTS, read_candidate
 from media.synthetic import EncodedFrame, wait_until
 from tests.media.conftest import Room, run, video
@@ -143,5 +143,32 @@ def test_a_new_offer_replaces_the_connection(vp8_clip: list[EncodedFrame]) -> No
             assert [p.purpose for p in room.sfu.peers(room.room_id, 1)] == [Purpose.PUBLISH]
         finally:
             await room.close()
+
+    run(scenario)
+
+
+def test_racing_offers_of_one_connection_leave_one_and_refuse_the_rest() -> None:
+    """Two tabs of one person (or a page re-offering) send offers at once: each offer closes
+    the one before it mid-answer. The last stands; every other is refused as superseded (the
+    API's 409), never an aiortc error (a 500); no closed connection is left behind."""
+
+    async def scenario() -> None:
+        sfu = Sfu()
+        receive = peer(Purpose.RECEIVE)
+        offers = [await offer_of(("video", "recvonly"), ("audio", "recvonly")) for _ in range(8)]
+        try:
+            results = await asyncio.gather(
+                *(sfu.negotiate(receive, sdp) for sdp in offers), return_exceptions=True
+            )
+            answers = [r for r in results if isinstance(r, str)]
+            others = [r for r in results if not isinstance(r, str)]
+            assert len(answers) >= 1
+            assert all(isinstance(r, SupersededError) for r in others), others
+            assert isinstance(results[-1], str)  # the newest offer is the one answered
+            state = sfu._sessions[(receive.room_id, receive.session)]
+            assert len(state.connections) == 1
+            assert all(not c.closed for c in state.connections.values())
+        finally:
+            await sfu.close()
 
     run(scenario)
