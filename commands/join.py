@@ -31,7 +31,7 @@ from domain.access import (
     WrongSecretError,
 )
 from domain.admission import Admission, LiveSlot, Seat
-from domain.client import client_seen
+from domain.client import USER_AGENT_LIMIT, client_seen
 from domain.errors import InvalidRequestError, LimitExceededError, NotFoundError
 from domain.live_session import LiveSession, RoomSessions, current_session
 from domain.plans import Limits
@@ -140,10 +140,11 @@ class Join:
     def client(self, request: JoinRequest) -> dict[str, str]:
         """What the join event records of the client: derived now, once, so that a rebuild of
         the attendance read model gives the same answer the live one did (decision 0027)."""
+        user_agent = request.user_agent[:USER_AGENT_LIMIT]  # what is kept is what is parsed
         return client_seen(
-            request.user_agent,
+            user_agent,
             request.ip,
-            self.devices.read(request.user_agent),
+            self.devices.read(user_agent),
             self.countries.country(request.ip) if request.ip else None,
             request.country,
         )

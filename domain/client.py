@@ -8,6 +8,7 @@ of asking a database that may have changed since (decision 0027).
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 
 # ISO 3166-1 alpha-2 is two ASCII letters; anything else a client sends as a hint is ignored.
@@ -30,6 +31,16 @@ def country_hint(value: str | None) -> str:
     return code if len(code) == 2 and set(code) <= COUNTRY_LETTERS else ""
 
 
+def is_address(ip: str) -> bool:
+    """Whether ``ip`` is an IPv4 or IPv6 address: what stands in for one when none is known
+    (a proxy's "unknown", a test client's name) is no client's address and is not recorded."""
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        return False
+    return True
+
+
 def client_seen(
     user_agent: str, ip: str, device: Device, ip_country: str | None, hint: str | None
 ) -> dict[str, str]:
@@ -43,7 +54,7 @@ def client_seen(
     country, source = (hinted, "hint") if hinted else (looked_up, "ip" if looked_up else "")
     return {
         "user_agent": user_agent[:USER_AGENT_LIMIT],
-        "ip": ip,
+        "ip": ip if is_address(ip) else "",
         "browser": device.browser,
         "os": device.os,
         "device": device.kind,

@@ -24,7 +24,7 @@ from api.contract import problems
 from api.deps import PodiumDep
 from api.responses.media import IceServers
 from api.routes.live.deps import RoomCaller
-from commands.unit_of_work import UnitOfWork
+from commands.live.actors import viewer
 from domain.errors import NotFoundError
 
 router = APIRouter(tags=["room page"])
@@ -77,6 +77,5 @@ def ice_servers(room_id: UUID, who: RoomCaller, podium: PodiumDep) -> dict[str, 
     """The ICE servers (TURN) the page's peer connections use (``PODIUM_MEDIA_ICE_SERVERS``,
     decision 0024): for someone in the room's session only, as they may carry TURN
     credentials. An empty list: host candidates only (a LAN)."""
-    unit = UnitOfWork(podium.store, podium.clock.now(), payment_key="")
-    podium.actors.resolve(unit, room_id, who)  # refuses whoever is not in the session
+    viewer(podium.runner, podium.actors, room_id, who)  # refuses whoever is not in the session
     return {"ice_servers": podium.settings.media_ice_servers}

@@ -80,6 +80,22 @@ def test_a_clients_country_hint_wins_over_its_address() -> None:
     assert (country_hint(" pl "), country_hint("P1"), country_hint("POL")) == ("PL", "", "")
 
 
+@pytest.mark.parametrize(
+    ("given", "recorded"),
+    [
+        ("81.2.69.142", "81.2.69.142"),
+        ("2001:db8::1", "2001:db8::1"),
+        ("unknown", ""),  # a proxy's stand-in when it knows no address
+        ("testclient", ""),
+        ("1.2.3.4, 5.6.7.8", ""),
+        ("", ""),
+    ],
+)
+def test_only_an_address_is_recorded_as_the_clients_address(given: str, recorded: str) -> None:
+    device = Device("Chrome 120", "Windows 10", "desktop")
+    assert client_seen("ua", given, device, None, None)["ip"] == recorded
+
+
 def test_a_join_stored_before_clients_were_recorded_loads_without_one(tmp_path: Path) -> None:
     """A version 2 Admitted (no client) is upcast to client None, not refused."""
     path = tmp_path / "e.db"
