@@ -33,9 +33,13 @@ def chat_text(room: dict[str, Any], messages: list[dict[str, Any]], tz: tzinfo) 
 
 
 def chat_zip(
-    room: dict[str, Any], messages: list[dict[str, Any]], tz: tzinfo, stem: str
+    room: dict[str, Any], session: dict[str, Any], messages: list[dict[str, Any]], tz: tzinfo
 ) -> Response:
-    """``application/zip``, an attachment named ``<stem>.zip`` holding ``<stem>.txt``."""
+    """``application/zip``, an attachment ``chat_history_<session>_<YYYYMMDD>_<HHMMSS>.zip``
+    (the session's v1 id and its start in ``tz``, the room's zone) holding the same name in
+    ``.txt``."""
+    started = datetime.fromisoformat(session["started_at"]).astimezone(tz)
+    stem = f"chat_history_{session['session_ref']}_{started:%Y%m%d_%H%M%S}"
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr(f"{stem}.txt", chat_text(room, messages, tz))

@@ -45,8 +45,9 @@ def chats(request: Request, podium: PodiumDep, who: CallerDep) -> Response:
     entries = []
     rooms = _account_rooms(podium, who)
     chatted = podium.views.live_chat.sessions_with_messages([str(r["room_id"]) for r in rooms])
+    chatted_rooms = {room_id for room_id, _ in chatted}
     for room in rooms:
-        if not any(room_id == str(room["room_id"]) for room_id, _ in chatted):
+        if str(room["room_id"]) not in chatted_rooms:
             continue
         for session in podium.views.attendance.sessions(str(room["room_id"])):
             if (session["room_id"], int(session["session"])) not in chatted:
@@ -78,5 +79,4 @@ def chat_download(podium: PodiumDep, who: CallerDep, session_id: int) -> Respons
     messages = _history(podium, session)
     if not messages:
         raise V1Error(404, f"session {session_id} has no chat history", "session_id")
-    stem = f"chat_history_{session_id}_{_started(room, session):%Y%m%d_%H%M%S}"
-    return chat_zip(room, messages, zone(str(room["timezone"])), stem)
+    return chat_zip(room, session, messages, zone(str(room["timezone"])))

@@ -8,10 +8,8 @@ session that never started, or a room of another account, is not found.
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
@@ -22,6 +20,7 @@ from api.deps import CurrentPrincipal, PodiumDep
 from api.responses.base import Answer
 from api.routes.rooms import own_room
 from api.schemas import INT_MAX
+from api.v1.objects import zone
 from domain.errors import NotFoundError
 from podium.bootstrap import Podium
 
@@ -159,7 +158,4 @@ def chat_history(
     messages = podium.views.live_chat.history(str(room_id), n, presenter=True, email="")
     if not messages:
         raise NotFoundError(f"session {n} has no chat history")
-    tz = ZoneInfo(str(room["timezone"]))
-    started = datetime.fromisoformat(found["started_at"]).astimezone(tz)
-    stem = f"chat_history_{found['session_ref']}_{started:%Y%m%d_%H%M%S}"
-    return chat_zip(room, messages, tz, stem)
+    return chat_zip(room, found, messages, zone(str(room["timezone"])))
