@@ -18,6 +18,9 @@ PYTHON = $(shell command -v python3.11 || command -v python3)
 WITH_PG = exports="$$(scripts/ensure-postgres.sh)" && eval "$$exports" &&
 # The same for Debian's Chromium, which the browser tests (tests/browser/) drive.
 WITH_CHROMIUM = exports="$$(scripts/ensure-chromium.sh)" && eval "$$exports" &&
+# And a Kafka broker (scripts/ensure-kafka.sh: Apache Kafka's jars from Maven Central by mvn,
+# a single-node KRaft broker on loopback) for the relay and feed tests.
+WITH_KAFKA = exports="$$(scripts/ensure-kafka.sh)" && eval "$$exports" &&
 
 .PHONY: venv run lint test format bench clean
 
@@ -40,7 +43,7 @@ lint: venv
 	$(BIN)/mypy .
 
 test: venv lint
-	$(WITH_PG) $(WITH_CHROMIUM) $(BIN)/pytest $(PYTEST_ARGS)
+	$(WITH_PG) $(WITH_CHROMIUM) $(WITH_KAFKA) $(BIN)/pytest $(PYTEST_ARGS)
 
 format: venv
 	$(BIN)/ruff format .
@@ -53,4 +56,5 @@ bench: venv
 
 clean:
 	scripts/stop-postgres.sh
+	scripts/stop-kafka.sh
 	rm -rf var

@@ -184,6 +184,25 @@ def project() -> None:
         podium.close()
 
 
+@app.command()
+def relay() -> None:
+    """Publish every event of the log to Kafka (PODIUM_KAFKA_SERVERS), from where it left off,
+    none dropped; one active relay at a time, others wait as standbys (decision 0031)."""
+    from workers.relay import Relay
+
+    logging.basicConfig(level=logging.INFO)
+    podium = _podium()
+    stop = threading.Event()
+    try:
+        with startup.one_line_failures("relay"):
+            relaying = Relay(podium)
+        relaying.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        podium.close()
+
+
 @app.command("policies")
 def run_policies() -> None:
     """React to what happens (a session ended: slot freed, thank-you mails), following the log

@@ -116,6 +116,18 @@ class Settings(BaseSettings):
     # SQLite must reach the media within 300 ms, so a poll is short (two small queries).
     media_poll_interval: float = Field(default=0.2, gt=0)
 
+    # Distributed mode (decision 0031): the Kafka brokers the relay publishes to
+    # (``host:port,host:port``; empty: no relay), its topics' prefix and shape, and how much
+    # of the log one acknowledged batch holds.
+    kafka_servers: str = ""
+    kafka_topic_prefix: str = "podium."
+    kafka_partitions: int = Field(default=3, ge=1)
+    kafka_replication: int = Field(default=1, ge=1)
+    relay_batch_size: int = Field(default=1000, ge=1, le=100_000)
+    # How often the relay looks at the log when nothing woke it (SQLite: another process's
+    # appends are seen within this).
+    relay_poll_interval: float = Field(default=0.2, gt=0)
+
     @field_validator(
         "limit_log_in_per_email",
         "limit_log_in_per_address",

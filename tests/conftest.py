@@ -62,6 +62,28 @@ def postgres_available() -> dict[str, object]:
     return base
 
 
+@pytest.fixture(scope="session")
+def kafka_servers() -> str:
+    """The test Kafka broker's address, or skip (fail in CI) without one reachable.
+
+    ``make test`` starts one (scripts/ensure-kafka.sh) and exports PODIUM_TEST_KAFKA; tests
+    share it and keep apart by a topic prefix of their own."""
+    servers = os.environ.get("PODIUM_TEST_KAFKA", "")
+    problem = "PODIUM_TEST_KAFKA is not set"
+    if servers:
+        try:
+            from kafka import KafkaAdminClient
+
+            KafkaAdminClient(bootstrap_servers=servers.split(","), request_timeout_ms=5000).close()
+            return servers
+        except Exception as error:
+            problem = f"no Kafka broker answers at {servers} ({error})"
+    message = f"{problem}; run `make test`, which starts one (scripts/ensure-kafka.sh)"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
 @pytest.fixture
 def pg_schema(postgres_available: dict[str, object]) -> Iterator[dict[str, object]]:
     """A fresh schema for one test, dropped afterwards: tests never see each other's data."""
