@@ -20,6 +20,7 @@ from api.routes import (
     live,
     mail,
     members,
+    panel_page,
     passwords,
     plans,
     public,
@@ -52,6 +53,7 @@ for module in (
     telephony,
     recordings,
     room_page,
+    panel_page,
 ):
     declare_errors(module.router)
     router.include_router(module.router)
