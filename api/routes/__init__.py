@@ -26,6 +26,7 @@ from api.routes import (
     public,
     recordings,
     reference,
+    replay,
     room_page,
     rooms,
     subaccounts,
@@ -52,6 +53,7 @@ for module in (
     mail,
     telephony,
     recordings,
+    replay,
     room_page,
     panel_page,
 ):

@@ -12,7 +12,7 @@ import importlib
 import pkgutil
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 from types import ModuleType
@@ -115,6 +115,19 @@ def routing(event: object) -> tuple[UUID, int, str] | None:
         return None
     audience = PRESENTERS if fields.get("audience") == PRESENTERS else EVERYONE
     return room_id, session, audience
+
+
+def time_of(event: object) -> datetime | None:
+    """The event's own time (the injected clock's), if it carries one as ``at``."""
+    at = vars(event).get("at")
+    return at if isinstance(at, datetime) else None
+
+
+def iso(moment: datetime | str) -> str:
+    """A feed time as ISO-8601 UTC text (which sorts and compares as the moments do)."""
+    if isinstance(moment, str):
+        return moment
+    return moment.astimezone(UTC).isoformat()
 
 
 def payload_of(event: object) -> dict[str, Any]:

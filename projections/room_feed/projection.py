@@ -16,11 +16,13 @@ from eventsourcing.domain import Aggregate
 
 from projections.room_feed.kinds import (
     is_created,
+    iso,
     kind_of,
     payload_of,
     room_aggregates,
     room_topics,
     routing,
+    time_of,
 )
 from projections.store import Cursor
 
@@ -59,9 +61,22 @@ class RoomFeedProjection:
                 return  # a stream of no room (its created event named none)
             room_id, session, audience = row["room_id"], int(row["session"]), row["audience"]
         payload = orjson.dumps(payload_of(event)).decode()
+        at = time_of(event) or self._last_time(cursor, room_id, session) or event.timestamp
         cursor.execute(
             "INSERT INTO room_feed "
-            "(room_id, session, position, stream_id, kind, audience, payload) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (room_id, session, position, stream, kind_of(event), audience, payload),
+            "(room_id, session, position, stream_id, kind, audience, payload, at) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+            (room_id, session, position, stream, kind_of(event), audience, payload, iso(at)),
         )
+
+    @staticmethod
+    def _last_time(cursor: Cursor, room_id: str, session: int) -> str | None:
+        """The time of the session's latest event: an event that carries none (a stream's
+        opening, a board's shown CTA) is written in the same command as one that does."""
+        cursor.execute(
+            "SELECT at FROM room_feed WHERE room_id = %s AND session = %s "
+            "ORDER BY position DESC LIMIT 1",
+            (room_id, session),
+        )
+        row = cursor.fetchone()
+        return str(row["at"]) if row is not None and row["at"] else None

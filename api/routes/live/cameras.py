@@ -17,7 +17,7 @@ from api.responses.stage import CameraFeedList, CameraState
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.schemas import Body
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from podium.bootstrap import Podium
 
@@ -56,6 +56,11 @@ def camera(room_id: UUID, body: CameraIn, who: RoomCaller, podium: PodiumDep) ->
 def ask(room_id: UUID, body: GuestIn, who: RoomCaller, podium: PodiumDep) -> JSONResponse:
     """Ask an attendee of this session on camera: they may then turn theirs on."""
     return respond(podium, podium.cameras.ask_on_camera(room_id, who, str(body.email)))
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): who is on stage, camera or avatar."""
+    return {"cameras": podium.views.cameras.feeds(str(room_id), session, actor.presents)}
 
 
 ACTIONS = {"camera.set": SocketAction(CameraIn, _camera)}

@@ -24,7 +24,7 @@ from api.routes.live.keys import caller_key, room_idempotency
 from api.schemas import Body, Position
 from api.throttle import RateLimitedError
 from commands.errors import PermissionDeniedError
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Idempotency, Result
 from domain.live.chat import MAX_MESSAGE
 from podium.bootstrap import Podium
@@ -74,6 +74,17 @@ def delete(podium: Podium, caller: Caller, room_id: UUID, body: ChatDeleteIn) ->
 
 def switch(podium: Podium, caller: Caller, room_id: UUID, body: ChatSwitchIn) -> Result:
     return podium.chat.switch(caller, room_id, body.enabled)
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the chat so far as ``actor`` may read it."""
+    view = podium.views.live_chat
+    return {
+        "chat": {
+            "enabled": view.enabled(str(room_id), session),
+            "messages": view.history(str(room_id), session, actor.presents, actor.email),
+        }
+    }
 
 
 ACTIONS = {

@@ -26,7 +26,7 @@ from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.routes.live.keys import room_idempotency
 from api.schemas import Body, Integral
-from commands.live.actors import Caller, require_presenter
+from commands.live.actors import Actor, Caller, require_presenter
 from commands.unit_of_work import Idempotency, Result
 from domain.live.cta import MAX_BUTTON, MAX_DESCRIPTION, MAX_MINUTES, MAX_URL, MIN_MINUTES
 from podium.bootstrap import Podium
@@ -71,6 +71,11 @@ def hide(podium: Podium, caller: Caller, room_id: UUID, body: CtaHideIn) -> Resu
 
 def click(podium: Podium, caller: Caller, room_id: UUID, body: CtaClickIn) -> Result:
     return podium.ctas.click(caller, room_id, body.cta_id)
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the call to action shown, or None."""
+    return {"cta": podium.views.live_cta.shown(str(room_id), session)}
 
 
 ACTIONS = {

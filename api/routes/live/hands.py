@@ -18,7 +18,7 @@ from api.responses.engagement import HandOut, HandQueue
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.schemas import Body
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from podium.bootstrap import Podium
 
@@ -41,6 +41,11 @@ def raise_hand(podium: Podium, caller: Caller, room_id: UUID, body: RaiseIn) -> 
 
 def lower_hand(podium: Podium, caller: Caller, room_id: UUID, body: LowerIn) -> Result:
     return podium.hands.lower(caller, room_id, body.hand_id)
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the raised hands, first raised first."""
+    return {"hands": podium.views.live_hands.queue(str(room_id), session, actor.presents)}
 
 
 ACTIONS = {

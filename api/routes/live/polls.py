@@ -22,7 +22,7 @@ from api.routes.live.deps import RoomCaller
 from api.schemas import Body, Name, WholeNumber
 from commands.accounts import Principal
 from commands.errors import PermissionDeniedError
-from commands.live.actors import Caller, require_presenter
+from commands.live.actors import Actor, Caller, require_presenter
 from commands.unit_of_work import Result
 from domain.errors import NotFoundError
 from domain.live.polls import MAX_CHOICES, MAX_QUESTIONS, MAX_TEXT, PollKind
@@ -179,6 +179,23 @@ def scores(room_id: UUID, poll_id: UUID, who: RoomCaller, podium: PodiumDep) -> 
 
 def _answer_frame(podium: Podium, caller: Caller, room_id: UUID, frame: AnswerFrame) -> Result:
     return _answer(podium, caller, room_id, frame.poll_id, frame)
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the session's open poll, if one is, with its
+    results so far when ``actor`` may read them (presenters; attendees once shared)."""
+    opened = [
+        poll
+        for poll in podium.views.polls.polls(str(room_id), actor.presents)
+        if poll["status"] == "open" and poll["session"] == session
+    ]
+    if not opened:
+        return {"poll": None}
+    poll = opened[-1]
+    results = podium.views.polls.results(str(room_id), str(poll["poll_id"]), actor.presents)
+    if results is not None and not actor.presents and not results["results_shared"]:
+        results = None
+    return {"poll": {**poll, "results": results}}
 
 
 ACTIONS = {"poll.answer": SocketAction(AnswerFrame, _answer_frame)}

@@ -21,7 +21,7 @@ from api.routes.live.deps import RoomCaller
 from api.routes.live.keys import room_idempotency
 from api.schemas import Body, Position
 from commands.errors import PermissionDeniedError
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from domain.live.questions import MAX_ANSWER, MAX_QUESTION
 from podium.bootstrap import Podium
@@ -55,6 +55,12 @@ def answer(podium: Podium, caller: Caller, room_id: UUID, body: AnswerActionIn) 
 
 def dismiss(podium: Podium, caller: Caller, room_id: UUID, body: DismissActionIn) -> Result:
     return podium.questions.dismiss(caller, room_id, body.question_id)
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the questions as ``actor`` may see them."""
+    view = podium.views.live_questions
+    return {"questions": view.questions(str(room_id), session, actor.presents)}
 
 
 ACTIONS = {

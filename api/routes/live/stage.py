@@ -17,7 +17,7 @@ from api.responses.stage import StageState
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.schemas import Body
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from domain.live.stage import MAX_FILE, MAX_PAGE, MAX_POSITION_MS
 from podium.bootstrap import Podium
@@ -81,6 +81,11 @@ def video(room_id: UUID, body: VideoIn, who: RoomCaller, podium: PodiumDep) -> J
 @router.delete("/{room_id}/stage/video", response_model=StageState, responses=problems(403))
 def stop_video(room_id: UUID, who: RoomCaller, podium: PodiumDep) -> JSONResponse:
     return respond(podium, podium.stages.stop_video(room_id, who))
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the presentation page or video shown."""
+    return {"stage": podium.views.stage.stage(str(room_id), session, podium.clock.now())}
 
 
 ACTIONS = {

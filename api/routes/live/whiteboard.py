@@ -17,7 +17,7 @@ from api.responses.stage import Board, BoardState, MarkState
 from api.routes.live.actions import SocketAction
 from api.routes.live.deps import RoomCaller
 from api.schemas import Body
-from commands.live.actors import Caller
+from commands.live.actors import Actor, Caller
 from commands.unit_of_work import Result
 from domain.live.whiteboard import MAX_NOTE, MAX_POINTS, MAX_WIDTH, MarkKind
 from podium.bootstrap import Podium
@@ -91,6 +91,11 @@ def collaborate(
 def clear(room_id: UUID, who: RoomCaller, podium: PodiumDep) -> JSONResponse:
     """Wipe the board for everyone; a late joiner sees only what is drawn after this."""
     return respond(podium, podium.whiteboards.clear(room_id, who))
+
+
+def snapshot(podium: Podium, room_id: UUID, session: int, actor: Actor) -> dict[str, Any]:
+    """The room snapshot's part (decision 0020): the board since its last clear."""
+    return {"whiteboard": podium.views.whiteboard.board(str(room_id), session, actor.presents)}
 
 
 ACTIONS = {
