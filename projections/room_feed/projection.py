@@ -61,22 +61,17 @@ class RoomFeedProjection:
                 return  # a stream of no room (its created event named none)
             room_id, session, audience = row["room_id"], int(row["session"]), row["audience"]
         payload = orjson.dumps(payload_of(event)).decode()
-        at = time_of(event) or self._last_time(cursor, room_id, session) or event.timestamp
+        at = time_of(event)
+        if at is not None:
+            # An event that carries no time (a stream's opening, a board's shown CTA) is
+            # written by the same command as the timed event after it: it takes that time.
+            cursor.execute(
+                "UPDATE room_feed SET at = %s WHERE room_id = %s AND session = %s AND at IS NULL",
+                (iso(at), room_id, session),
+            )
         cursor.execute(
             "INSERT INTO room_feed "
             "(room_id, session, position, stream_id, kind, audience, payload, at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
-            (room_id, session, position, stream, kind_of(event), audience, payload, iso(at)),
+            (room_id, session, position, stream, kind_of(event), audience, payload, at and iso(at)),
         )
-
-    @staticmethod
-    def _last_time(cursor: Cursor, room_id: str, session: int) -> str | None:
-        """The time of the session's latest event: an event that carries none (a stream's
-        opening, a board's shown CTA) is written in the same command as one that does."""
-        cursor.execute(
-            "SELECT at FROM room_feed WHERE room_id = %s AND session = %s "
-            "ORDER BY position DESC LIMIT 1",
-            (room_id, session),
-        )
-        row = cursor.fetchone()
-        return str(row["at"]) if row is not None and row["at"] else None
