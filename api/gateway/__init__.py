@@ -1,13 +1,18 @@
-"""The room gateway: ``/ws/rooms/{room_id}`` (decision 0020; see ``api.gateway.socket``)."""
+"""The room gateway: ``/ws/rooms/{room_id}`` (decision 0020; see ``api.gateway.socket``), and a
+past session's playback (decision 0029; ``api.gateway.playback``)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
-from api.gateway.socket import router
+from api.gateway import playback, socket
+
+router = APIRouter()
+router.include_router(socket.router)
+router.include_router(playback.router)
 
 __all__ = ["lifespan", "router"]
 

@@ -14,7 +14,6 @@ from fastapi import APIRouter, Path, Query
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, PodiumDep
-from api.gateway.replay import position_of, session_of, state_at
 from api.responses.base import Answer
 from api.routes.rooms import own_room
 from api.schemas import INT_MAX
@@ -49,6 +48,10 @@ def state(
     audio mode and who had the voice, hands, the CTA shown, the open poll with its results so
     far, whiteboard, stage (presentation page or video), chat so far, questions, recording on
     or off. The same state a live socket's snapshot showed at that position."""
+    # Imported here: the replay reads the room through the socket snapshot's function, which
+    # collects the live routers' hooks, and this module is loaded while they are collected.
+    from api.gateway.replay import position_of, session_of, state_at
+
     own_room(podium, who, room_id)
     session = session_of(podium, room_id, n)
     position = position_of(podium, session, at)
