@@ -123,8 +123,8 @@ def script(client: TestClient, clock: ManualClock, attendees: int, seed: int) ->
         elif kind == "hand":
             ok(client.post(f"{path}/hand", headers=person))
         elif kind == "answer" and i > len(moves) // 5:
-            body: dict[str, Any] = {"question_id": "q1", "choices": [rng.choice(["c1", "c2"])]}
-            ok(client.post(f"{path}/polls/{poll}/answers", json=body, headers=person))
+            answer: dict[str, Any] = {"question_id": "q1", "choices": [rng.choice(["c1", "c2"])]}
+            ok(client.post(f"{path}/polls/{poll}/answers", json=answer, headers=person))
     for person in people[: attendees // 2]:  # the last five minutes: half leave
         clock.advance(timedelta(seconds=300 / attendees))
         ok(client.post(f"{path}/leave", json={"credential": person["Podium-Attendance"]}))
