@@ -3,6 +3,7 @@ attendees with their time present, joins, devices, countries and calls."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -64,6 +65,18 @@ class AttendanceView:
             (session_ref,),
         )
         return self._counted(rows[0]) if rows else None
+
+    def sessions_by_id(self, session_ids: Collection[str]) -> dict[str, dict[str, Any]]:
+        """The sessions with these ``LiveSession`` ids, by id, with their visitor counts."""
+        if not session_ids:
+            return {}
+        marks = ", ".join(["%s"] * len(session_ids))
+        rows = self.store.query(
+            f"SELECT {SESSION_COLUMNS} FROM attendance_sessions "  # noqa: S608 - placeholders
+            f"WHERE session_id IN ({marks})",
+            tuple(session_ids),
+        )
+        return {str(row["session_id"]): self._counted(row) for row in rows}
 
     def sessions(self, room_id: str) -> list[dict[str, Any]]:
         """Every started session of the room, oldest first, with its visitor counts."""

@@ -36,3 +36,15 @@ class OutboxView:
             "ORDER BY queued_at DESC, mail_id LIMIT %s",
             (account_id, limit),
         )
+
+    def sent_for(
+        self, account_id: str, purpose: str, since: str, until: str | None = None
+    ) -> list[Row]:
+        """An account's messages of one purpose queued from ``since`` (before ``until``)."""
+        bound = " AND queued_at < %s" if until is not None else ""
+        return self.store.query(
+            "SELECT mail_id, recipient, subject, status, queued_at, delivered_at FROM outbox "  # noqa: S608 - ours
+            f"WHERE account_id = %s AND purpose = %s AND queued_at >= %s{bound} "
+            "ORDER BY queued_at, recipient",
+            (account_id, purpose, since, *((until,) if until is not None else ())),
+        )

@@ -20,6 +20,7 @@ from api.deps import CurrentPrincipal, PodiumDep
 from api.responses.base import Answer
 from api.routes.rooms import own_room
 from api.schemas import INT_MAX
+from api.session_thanks import thank_you
 from api.v1.objects import zone
 from domain.errors import NotFoundError
 from podium.bootstrap import Podium
@@ -67,6 +68,17 @@ class AttendeeRow(Answer):
     joins: list[JoinRow]
 
 
+class ThankYouEmail(Answer):
+    recipient: str
+    status: str
+    queued_at: str
+
+
+class ThankYou(Answer):
+    page_url: str | None  # where the end sent every room client (None: the room has none)
+    emails: list[ThankYouEmail]  # the thank-you emails the end queued, with delivery status
+
+
 class SessionReport(Answer):
     room_id: str
     session: int
@@ -75,6 +87,7 @@ class SessionReport(Answer):
     ended_at: str | None
     total_visitors: int
     max_visitors: int
+    thank_you: ThankYou
 
 
 class SessionAttendees(Answer):
@@ -120,6 +133,7 @@ def report(
         "ended_at": found["ended_at"],
         "total_visitors": found["total_visitors"],
         "max_visitors": found["max_visitors"],
+        "thank_you": thank_you(podium, str(who.account_id), room_id, n),
     }
 
 
