@@ -139,6 +139,8 @@ def views_over(views: Views, store: ScratchReadStore) -> Views:
 
 def state_at(podium: Podium, session: Session, position: int) -> dict[str, Any]:
     """The room's whole state at ``position`` of ``session``, as its organiser sees it."""
+    # A running session's position may be ahead of the feed the replay reads its events from.
+    podium.projector.catch_up(until=position)
     replayed = replayer(podium).at(str(session.room_id), position)
     try:
         return state_of(podium, session, replayed)
