@@ -32,6 +32,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from projections.positions import PositionTable, ProjectionFailure, ProjectionState
+from projections.rebuild import Progress, Rebuild, shadow_of
 from projections.store import Cursor, ReadStore
 
 Decoder = Callable[[Notification], DomainEventProtocol[Any]]
@@ -239,21 +240,35 @@ class Projector:
         """Let stopped projections try their poison event again (after a fix); return which."""
         return self.positions.resume(p.name for p in self._chosen(name))
 
-    def rebuild(self, name: str | None = None) -> int:
-        """Empty the read model(s) and project the whole log again (a rebuild also forgets a
-        recorded failure; if the event still cannot be applied, it is recorded again)."""
+    def rebuild(self, name: str | None = None, progress: Progress | None = None) -> int:
+        """Project the whole log again into fresh tables and swap them in (decision 0033):
+        the old read model serves until the new one is complete. A rebuild also forgets a
+        recorded failure; if the event still cannot be applied, it is recorded again. Returns
+        how many events the projections applied; ``progress`` hears (position, head)."""
         chosen = self._chosen(name)
-        head = self.recorder.max_notification_id() or 0
-        applied = 0
+        rebuild = Rebuild(self.recorder, self.decode, chosen, TRANSIENT_ERRORS)
+        shadow = shadow_of(self.store)
+        try:
+            head = self.recorder.max_notification_id() or 0
+            rebuild.run(shadow.store, head, progress)
+            # What was appended meanwhile, into the shadow too, so the swap leaves the live
+            # projector little to do.
+            for _ in range(3):
+                head = self.recorder.max_notification_id() or 0
+                if head - rebuild.position < self.batch_size:
+                    break
+                rebuild.run(shadow.store, head, progress)
+            with contextlib.ExitStack() as locks:
+                for projection in sorted(chosen, key=lambda p: p.name):
+                    locks.enter_context(self._locks[projection.name])
+                shadow.swap(self.store, [t for p in chosen for t in p.tables], rebuild.outcome)
+        finally:
+            shadow.discard()
+        applied = rebuild.outcome.applied
         for projection in chosen:
-            with self._locks[projection.name]:
-                with self.store.transaction() as cursor:
-                    for table in projection.tables:
-                        cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - names are ours
-                    cursor.execute(
-                        "DELETE FROM projection_positions WHERE name = %s", (projection.name,)
-                    )
-                applied += self._catch_up(projection, head)
+            if projection.name not in rebuild.outcome.failures:
+                with self._locks[projection.name], contextlib.suppress(ProjectionRaceError):
+                    applied += self._catch_up(projection, self.recorder.max_notification_id() or 0)
         return applied
 
     # -- following and waiting -------------------------------------------------------------

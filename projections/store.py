@@ -90,6 +90,9 @@ class _SQLiteCursor:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._cursor.execute(sql.replace("%s", "?"), storable(params))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(sql.replace("%s", "?"), [storable(row) for row in rows])
+
     def fetchall(self) -> list[Row]:
         return [dict(row) for row in self._cursor.fetchall()]
 
@@ -103,8 +106,10 @@ class SQLiteReadStore:
 
     dialect = "sqlite"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, durable: bool = True) -> None:
         self.path = path
+        # A scratch store (a rebuild's, thrown away if the process dies) skips the fsyncs.
+        self.durable = durable
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._write_lock = threading.Lock()
@@ -115,7 +120,7 @@ class SQLiteReadStore:
             conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(f"PRAGMA synchronous={'NORMAL' if self.durable else 'OFF'}")
             self._local.conn = conn
         return conn
 
@@ -130,6 +135,16 @@ class SQLiteReadStore:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+
+    @contextmanager
+    def attached(self, path: Path, alias: str) -> Iterator[None]:
+        """Another SQLite file visible as ``alias`` to this thread's transactions meanwhile."""
+        conn = self._connection()
+        conn.execute("ATTACH DATABASE ? AS " + alias, (str(path),))
+        try:
+            yield
+        finally:
+            conn.execute("DETACH DATABASE " + alias)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         cursor = _SQLiteCursor(self._connection().cursor())
@@ -159,6 +174,9 @@ class _PipelinedCursor:
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Any:
         return self._cursor.execute(sql, storable(params))
 
+    def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        self._cursor.executemany(sql, [storable(row) for row in rows])
+
     def fetchall(self) -> list[Row]:
         return cast(list[Row], self._cursor.fetchall())
 
@@ -172,6 +190,7 @@ class PostgresReadStore:
     dialect = "postgres"
 
     def __init__(self, conninfo: str, pool_size: int = 4) -> None:
+        self.conninfo = conninfo
         self._pool = ConnectionPool(
             conninfo, min_size=1, max_size=pool_size, kwargs={"row_factory": dict_row}, open=True
         )
