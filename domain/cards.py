@@ -17,7 +17,9 @@ MIN_DIGITS, MAX_DIGITS = 12, 19
 SHOWN_MIN, SHOWN_MAX = 13, 19
 # A run stands apart from letters: digits inside a hex digest or an id are not a card number
 # (and "sandbox_card_4242...", "ann.4242...@example.com" still count).
-_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9])*(?![0-9A-Za-z])")
+# Runs of at least 13 digits only: a shorter one holds no card number, and amounts and counts
+# (most runs) then never reach the Python check.
+_DIGIT_RUN = re.compile(r"(?<![0-9A-Za-z])[0-9](?:[ -]?[0-9]){12,}(?![0-9A-Za-z])")
 _EMBEDDED = re.compile(r"[0-9]{12,19}")
 # Brands by prefix: enough to label a card; the gateway is the authority on what it accepts.
 _BRANDS = (

@@ -174,13 +174,24 @@ def _start_mail_sink(host: str, port: int) -> None:
 @app.command()
 def project() -> None:
     """Keep the read models up to date, polling the log (a separate process in production)."""
+    from podium.following import Listener
+
     podium = _podium()
     stop = threading.Event()
+    listener = None
+    if podium.settings.store == "postgres":
+        # Another process's append NOTIFYs: the projector wakes at once, and the poll is only
+        # the fallback for a lost LISTEN connection.
+        channel = podium.store.recorder.channel_name  # type: ignore[attr-defined]
+        listener = Listener(podium.settings.postgres_conninfo(), channel, podium.projector.wake)
+        listener.start()
     try:
-        podium.projector.run_forever(stop, interval=0.1)
+        podium.projector.run_forever(stop, interval=0.1 if listener is None else 1.0)
     except KeyboardInterrupt:
         stop.set()
     finally:
+        if listener is not None:
+            listener.stop()
         podium.close()
 
 
@@ -293,8 +304,17 @@ def due() -> None:
 @app.command()
 def rebuild(name: Annotated[str | None, typer.Argument()] = None) -> None:
     """Drop and rebuild one read model (or all) from the event log."""
+    from tqdm import tqdm  # only this command draws a bar
+
     podium = _podium()
-    count = podium.projector.rebuild(name)
+    # Events done, rate and time left; on stderr, so the summary below stays scriptable.
+    with tqdm(unit=" events", unit_scale=True, desc="rebuild", leave=True) as bar:
+
+        def progress(position: int, head: int) -> None:
+            bar.total = head
+            bar.update(position - bar.n)
+
+        count = podium.projector.rebuild(name, progress)
     typer.echo(f"rebuilt {name or 'all read models'} from {count} events")
     _exit_reporting(podium, "read model", [], podium.projector.failures())
 

@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import psycopg
 from eventsourcing.persistence import ApplicationRecorder, Notification
 from psycopg.conninfo import make_conninfo
 
@@ -41,7 +43,8 @@ from projections.store import (
 
 Decoder = Callable[[Notification], Any]
 Progress = Callable[[int, int], None]  # (log position reached, log head)
-BATCH = 5000  # a rebuild's batch: its lookups are remembered per batch, so larger is cheaper
+BATCH = 20_000  # a rebuild batch: its lookups are remembered per batch, so larger is cheaper
+SWAP_LOCK_WAIT, SWAP_ATTEMPTS = "50ms", 200
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
@@ -166,7 +169,25 @@ class PostgresShadow(Shadow):
         migrate(self.store)
 
     def swap(self, live: ReadStore, tables: Sequence[str], outcome: Outcome) -> None:
+        # Readers take their tables' locks in their own order (a JOIN, one table then
+        # another), so a swap that waited for one table while holding another could deadlock
+        # with a reader. It waits briefly instead, and on a timeout lets go of everything and
+        # tries again: readers never fail, and a swap gets its moment between their queries.
+        for attempt in range(SWAP_ATTEMPTS):
+            try:
+                self._swap(live, tables, outcome)
+                return
+            except psycopg.errors.LockNotAvailable:
+                time.sleep(min(0.001 * 2**attempt, 0.1))
+        raise TimeoutError(f"could not lock {', '.join(tables)} for the swap")
+
+    def _swap(self, live: ReadStore, tables: Sequence[str], outcome: Outcome) -> None:
         with live.transaction() as cursor:
+            cursor.execute(f"SET LOCAL lock_timeout = '{SWAP_LOCK_WAIT}'")
+            cursor.execute(
+                f"LOCK TABLE {', '.join(f'{self.live_schema}.{t}' for t in tables)} "
+                "IN ACCESS EXCLUSIVE MODE"
+            )
             lock_positions(cursor, list(outcome.positions), postgres=True)
             cursor.execute(f"DROP SCHEMA IF EXISTS {self.retired} CASCADE")
             cursor.execute(f"CREATE SCHEMA {self.retired}")

@@ -74,9 +74,10 @@ def storable(params: Sequence[Any]) -> tuple[Any, ...]:
     characters may carry one: without this it would stop every read model that shows it. Doing
     it on SQLite too keeps a read model the same whichever store it is built on.
     """
-    return tuple(
-        p.replace("\x00", "\ufffd") if isinstance(p, str) and "\x00" in p else p for p in params
-    )
+    for p in params:
+        if isinstance(p, str) and "\x00" in p:
+            return tuple(q.replace("\x00", "\ufffd") if isinstance(q, str) else q for q in params)
+    return params if type(params) is tuple else tuple(params)
 
 
 class _SQLiteCursor:
