@@ -304,7 +304,7 @@ def due() -> None:
 @app.command()
 def rebuild(name: Annotated[str | None, typer.Argument()] = None) -> None:
     """Drop and rebuild one read model (or all) from the event log."""
-    from tqdm import tqdm  # only this command draws a bar
+    from tqdm import tqdm  # type: ignore[import-untyped]  # only this command draws a bar
 
     podium = _podium()
     # Events done, rate and time left; on stderr, so the summary below stays scriptable.
