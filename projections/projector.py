@@ -32,7 +32,7 @@ from eventsourcing.domain import DomainEventProtocol
 from eventsourcing.persistence import ApplicationRecorder, Notification
 
 from projections.positions import PositionTable, ProjectionFailure, ProjectionState
-from projections.rebuild import Progress, Rebuild, shadow_of
+from projections.rebuild import Progress, Rebuild, in_groups, merged, run_together, shadow_of
 from projections.store import Cursor, ReadStore
 
 Decoder = Callable[[Notification], DomainEventProtocol[Any]]
@@ -246,27 +246,31 @@ class Projector:
         recorded failure; if the event still cannot be applied, it is recorded again. Returns
         how many events the projections applied; ``progress`` hears (position, head)."""
         chosen = self._chosen(name)
-        rebuild = Rebuild(self.recorder, self.decode, chosen, TRANSIENT_ERRORS)
         shadow = shadow_of(self.store)
         try:
+            rebuilds = [
+                Rebuild(self.recorder, self.decode, group, TRANSIENT_ERRORS)
+                for group in in_groups(chosen, shadow.workers)
+            ]
             head = self.recorder.max_notification_id() or 0
-            rebuild.run(shadow.store, head, progress)
+            run_together(rebuilds, shadow.store, head, progress)
             # What was appended meanwhile, into the shadow too, so the swap leaves the live
             # projector little to do.
             for _ in range(3):
                 head = self.recorder.max_notification_id() or 0
-                if head - rebuild.position < self.batch_size:
+                if head - min(r.position for r in rebuilds) < self.batch_size:
                     break
-                rebuild.run(shadow.store, head, progress)
+                run_together(rebuilds, shadow.store, head, progress)
+            outcome = merged(rebuilds)
             with contextlib.ExitStack() as locks:
                 for projection in sorted(chosen, key=lambda p: p.name):
                     locks.enter_context(self._locks[projection.name])
-                shadow.swap(self.store, [t for p in chosen for t in p.tables], rebuild.outcome)
+                shadow.swap(self.store, [t for p in chosen for t in p.tables], outcome)
         finally:
             shadow.discard()
-        applied = rebuild.outcome.applied
+        applied = outcome.applied
         for projection in chosen:
-            if projection.name not in rebuild.outcome.failures:
+            if projection.name not in outcome.failures:
                 with self._locks[projection.name], contextlib.suppress(ProjectionRaceError):
                     applied += self._catch_up(projection, self.recorder.max_notification_id() or 0)
         return applied

@@ -159,7 +159,7 @@ class SQLiteReadStore:
             self._local.conn = None
 
 
-class _PipelinedCursor:
+class PipelinedCursor:
     """A psycopg cursor in pipeline mode: a fetch waits for its answer by itself, but the row
     count of a statement is only known once the pipeline is synced."""
 
@@ -206,7 +206,7 @@ class PostgresReadStore:
             conn.transaction(),
             conn.cursor() as cursor,
         ):
-            yield _PipelinedCursor(cursor, pipeline)
+            yield PipelinedCursor(cursor, pipeline)
 
     def query(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         with self._pool.connection() as conn, conn.cursor() as cursor:
