@@ -12,7 +12,7 @@ from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from projections.billing_history.projection import BillingHistoryProjection
 from projections.projector import ProjectionRaceError, Projector
-from projections.store import BatchMemo, Cursor
+from projections.store import BatchMemo, Cursor, SQLiteReadStore
 from tests.integration.scenario import busy_month, paying_account
 
 
@@ -214,3 +214,19 @@ def test_a_rebuild_leaves_positions_where_the_live_projector_resumes(
     live = snapshot(podium)
     podium.projector.rebuild()
     assert snapshot(podium) == live
+
+
+def test_a_rebuild_leaves_no_shadow_behind(podium: Podium, clock: ManualClock) -> None:
+    """The scratch file (SQLite) or the shadow and retired schemas (PostgreSQL) are removed."""
+    busy_month(podium, clock, paying_account(podium, "tidy@example.com"))
+    podium.projector.rebuild()
+    store = podium.read_store
+    if isinstance(store, SQLiteReadStore):
+        assert not store.path.with_name(store.path.name + ".rebuild").exists()
+    else:
+        schema = store.query("SELECT current_schema() AS name")[0]["name"]
+        left = store.query(
+            "SELECT nspname FROM pg_namespace WHERE nspname = ANY(%s)",
+            ([f"{schema}_rebuild", f"{schema}_retired"],),
+        )
+        assert left == []
