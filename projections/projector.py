@@ -288,6 +288,7 @@ class Projector:
         while not stop.is_set():
             self._wake.clear()
             try:
+                self._pass_over_unread()
                 self.catch_up()
                 with self._progress:
                     self._progress.notify_all()
@@ -299,6 +300,43 @@ class Projector:
                 log.exception("projector could not catch up; trying again")
                 stop.wait(min(interval * 20, 1.0))
             self._wake.wait(interval)
+
+    def _pass_over_unread(self) -> None:
+        """Move every healthy projection that reads none of the new events to the head, all in
+        one transaction: else each would take a transaction of its own to learn that, and a
+        wake after one append would cost one per projection (decision 0033)."""
+        head = self.recorder.max_notification_id() or 0
+        states = self.states()
+        behind = [
+            p
+            for p in self.projections
+            if p.topics and states[p.name].failure is None and states[p.name].position < head
+        ]
+        if not behind:
+            return
+        start = min(states[p.name].position for p in behind)
+        new = self.recorder.select_notifications(
+            start, self.batch_size, stop=head, inclusive_of_start=False
+        )
+        if len(new) == self.batch_size:
+            return  # a long way behind: the batches will do it
+        idle = [
+            p
+            for p in behind
+            if not any(n.topic in p.topics for n in new if n.id > states[p.name].position)
+        ]
+        if not idle:
+            return
+        with self.store.transaction() as cursor:
+            if self.store.dialect == "postgres":
+                cursor.execute("SET LOCAL synchronous_commit = off")
+            for projection in idle:
+                # Only from where it was seen: a projection a rival moved meanwhile is left be.
+                cursor.execute(
+                    "UPDATE projection_positions SET position = %s WHERE name = %s "
+                    "AND position = %s AND failed_notification_id IS NULL",
+                    (head, projection.name, states[projection.name].position),
+                )
 
     def wake(self) -> None:
         """Something was appended: a ``run_forever`` thread in this process catches up now."""

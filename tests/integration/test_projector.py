@@ -230,3 +230,29 @@ def test_a_rebuild_leaves_no_shadow_behind(podium: Podium, clock: ManualClock) -
             ([f"{schema}_rebuild", f"{schema}_retired"],),
         )
         assert left == []
+
+
+def test_the_following_projector_passes_over_what_a_projection_does_not_read(
+    podium: Podium, clock: ManualClock
+) -> None:
+    """A wake moves the projections that read none of the new events to the head in one
+    transaction; the ones that read them apply them; the result equals a rebuild."""
+    account = paying_account(podium, "follow@example.com")
+    podium.projector.catch_up()
+    stop = threading.Event()
+    thread = threading.Thread(target=podium.projector.run_forever, args=(stop, 0.01))
+    thread.start()
+    try:
+        podium.billing.add_funds(account, 2_500)
+        head = podium.store.recorder.max_notification_id() or 0
+        for _ in range(500):
+            if {s.position for s in podium.projector.states().values()} == {head}:
+                break
+            stop.wait(0.01)
+    finally:
+        stop.set()
+        thread.join()
+    assert {s.position for s in podium.projector.states().values()} == {head}
+    live = snapshot(podium)
+    podium.projector.rebuild()
+    assert snapshot(podium) == live
