@@ -11,6 +11,7 @@ from commands.subaccounts import end_subaccount
 from commands.unit_of_work import CommandRunner, Idempotency, Outcome, Result, UnitOfWork
 from domain.account import Account, Status
 from domain.charges import Charge
+from domain.dial_in import charge_reference
 from domain.errors import InvalidRequestError
 from domain.ledger import Ledger
 from domain.money import Money
@@ -196,9 +197,21 @@ class Billing:
         return self.runner.run(command, idem, self.paying(account_id))
 
     def charge_dial_in(
-        self, account_id: UUID, amount: int, description: str, idem: Idempotency | None = None
+        self,
+        account_id: UUID,
+        amount: int,
+        description: str,
+        idem: Idempotency | None = None,
+        session: tuple[UUID, int] | None = None,
     ) -> Result:
-        """Toll-free minutes at the end of an event: from the balance, the rest from the card."""
+        """Toll-free minutes at the end of an event: from the balance, the rest from the card.
+        ``session`` (room id, number) is named in the entries' reference, so the transaction
+        history can show which calls were paid for."""
+        balance_ref, card_ref = (
+            (charge_reference(*session), charge_reference(*session, by_card=True))
+            if session is not None
+            else ("dial-in", "dial-in-card")
+        )
         if amount <= 0:
             raise InvalidRequestError("a dial-in charge must be positive")
 
@@ -212,14 +225,12 @@ class Billing:
                     "dial_in",
                     -Money(covered, ledger.currency),
                     f"{description} (from balance)",
-                    "dial-in",
+                    balance_ref,
                     unit.now,
                 )
             if amount > covered:
                 rest = Charge("dial_in", Money(amount - covered), f"{description} (by card)")
-                declined = collect(
-                    unit, self.gateway, account, [rest], OnDecline.OWE, "dial-in-card"
-                )
+                declined = collect(unit, self.gateway, account, [rest], OnDecline.OWE, card_ref)
                 account.record_payment_outcome(not declined, unit.now)
             return Result(Outcome.DONE, account_state(account, balance=ledger.balance))
 

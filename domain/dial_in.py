@@ -95,3 +95,25 @@ def billable_minutes(seconds: float) -> int:
 def call_cost(toll_free: bool, seconds: float) -> Money:
     """What a call costs the organizer: toll-free minutes at the rate; a local call nothing."""
     return TOLL_FREE_RATE_PER_MINUTE.times(billable_minutes(seconds)) if toll_free else Money(0)
+
+
+# A dial-in charge's ledger reference names the session it paid for, so the transaction
+# history can show that session's calls (its details and CDR). The part paid by card has its
+# own prefix: the payment gateway's key is derived from the reference, and the two parts of
+# one charge must not share one.
+CHARGE_PREFIXES = ("dial-in", "dial-in-card")
+
+
+def charge_reference(room_id: object, session: int, by_card: bool = False) -> str:
+    """The ledger reference of session ``session``'s toll-free charge (or of its card part)."""
+    return f"{CHARGE_PREFIXES[by_card]}:{room_id}:{session}"
+
+
+def charged_session(reference: str) -> tuple[str, int] | None:
+    """The (room id, session number) a dial-in charge's reference names; None for another
+    reference, and for charges recorded before references named their session."""
+    prefix, _, rest = reference.partition(":")
+    room_id, _, session = rest.rpartition(":")
+    if prefix not in CHARGE_PREFIXES or not room_id or not session.isdigit():
+        return None
+    return room_id, int(session)

@@ -60,6 +60,7 @@ class ChargeDialIn:
             f"toll-free dial-in, {room.settings.name} session {session.n}: "
             f"{minutes} min at {rate.amount} cents",
             caused_by(self.name, notification),
+            session=(session.room_id, session.n),
         )
 
     def payer(self, account_id: UUID) -> UUID:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import JSONResponse
 
 from api.contract import problems
@@ -19,8 +19,10 @@ from api.deps import (
     scoped,
 )
 from api.responses.accounts import AccountState, PaymentMethod
-from api.responses.billing import Transactions
+from api.responses.billing import TransactionDetail, Transactions
+from api.routes.live.dial_in import cdr_rows
 from api.schemas import (
+    INT_MAX,
     AddOnIn,
     Downgrade,
     Funds,
@@ -31,6 +33,9 @@ from api.schemas import (
     Subscribe,
     Upgrade,
 )
+from domain.dial_in import charged_session
+from domain.errors import NotFoundError
+from podium.bootstrap import Podium
 
 router = APIRouter(prefix="/account", tags=["billing"])
 
@@ -141,3 +146,41 @@ def transactions(
     entries = podium.views.billing.history(str(who.account_id), limit, before)
     balance = podium.views.billing.balance(str(who.account_id))
     return {"balance": balance["balance"] if balance else 0, "currency": "USD", "entries": entries}
+
+
+def dial_in_details(podium: Podium, account_id: str, reference: str) -> dict[str, Any] | None:
+    """What a toll-free charge paid for: the session's toll-free calls (numbers used, minutes,
+    cost) and, for the account's own room, where its CDR is. None for any other entry."""
+    charged = charged_session(reference)
+    if charged is None:
+        return None
+    room_id, session = charged
+    calls = [c for c in podium.views.dial_in_calls.calls(room_id, session) if c["toll_free"]]
+    minutes, cost = podium.views.dial_in_calls.toll_free_cost(room_id, session)
+    room = podium.views.rooms.room(room_id)
+    own = room is not None and room["account_id"] == account_id
+    return {
+        "room_id": room_id,
+        "room_name": room["name"] if room else None,
+        "session": session,
+        "toll_free_minutes": minutes,
+        "toll_free_cost": cost,
+        "calls": cdr_rows(calls),
+        "cdr": f"/rooms/{room_id}/sessions/{session}/cdr" if own else None,
+    }
+
+
+@router.get("/transactions/{sequence}", response_model=TransactionDetail, responses=problems(404))
+def transaction(
+    sequence: Annotated[int, Path(ge=1, le=INT_MAX, description="the entry's sequence")],
+    who: BillingAccess,
+    podium: PodiumDep,
+) -> dict[str, Any]:
+    """One entry of the transaction history with its details: a toll-free dial-in charge
+    shows the phone numbers attendees called from, the numbers they dialled, each call's
+    minutes and cost, and the session's CDR (`details`; null for other entries)."""
+    entry = podium.views.billing.entry(str(who.account_id), sequence)
+    if entry is None:
+        raise NotFoundError(f"no transaction {sequence} in this account's history")
+    details = dial_in_details(podium, str(who.account_id), entry["reference"])
+    return {**entry, "details": details}
