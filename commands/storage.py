@@ -35,3 +35,8 @@ class Storage(Protocol):
 def recording_key(account_id: UUID, room_id: UUID, session: int, number: int) -> str:
     """The storage key of a take's composed file: the same take, the same key."""
     return f"recordings/{account_id}/{room_id}/{session}/{number}.webm"
+
+
+def report_key(account_id: UUID, room_id: UUID, session: int, language: str) -> str:
+    """The storage key of a session's PDF report in one language (decision 0030)."""
+    return f"reports/{account_id}/{room_id}/{session}/{language}.pdf"

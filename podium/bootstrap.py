@@ -36,6 +36,7 @@ from commands.outbox import Outbox
 from commands.ports import Clock, PasswordHasher, PaymentGateway
 from commands.reactions import Reactions
 from commands.rooms import Rooms
+from commands.session_reports import SessionReports
 from commands.storage import Storage
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
@@ -48,6 +49,7 @@ from podium.clock import SystemClock
 from podium.dial_in import ServiceControls, StoreReadings
 from podium.passwords import Argon2Hasher
 from podium.payments import SandboxGateway
+from podium.session_pdf import render_session_report
 from podium.settings import Settings
 from podium.storage import FileStorage
 from podium.throttle import RateLimiter, build_rate_limiter
@@ -96,6 +98,7 @@ from projections.whiteboard.view import WhiteboardView
 from workers.composer import ComposeRecording
 from workers.dial_in_policies import ChargeDialIn
 from workers.policies import PolicyRunner
+from workers.report_policies import RenderSessionReport, ReportSources
 from workers.session_policies import policies
 
 
@@ -164,6 +167,7 @@ class Podium:
     dial_in: DialIn
     media: MediaControl
     storage: Storage
+    session_reports: SessionReports
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -261,6 +265,9 @@ def bootstrap(
         ServiceControls(live, audio, questions), StoreReadings(store, rooms_view, audio)
     )
     storage = FileStorage(settings.recordings_store_dir)
+    session_reports = SessionReports(runner, store)
+    attendance_view, polls_view = AttendanceView(read_store), PollsView(read_store)
+    live_chat_view, live_cta_view = LiveChatView(read_store), LiveCtaView(read_store)
     policy_runner = PolicyRunner(
         store.recorder,
         store.mapper.to_domain_event,
@@ -275,6 +282,16 @@ def bootstrap(
                 settings.recordings_raw_dir,
                 clock.now,
                 timedelta(seconds=settings.recording_close_timeout),
+            ),
+            RenderSessionReport(
+                store,
+                session_reports,
+                projector,
+                ReportSources(
+                    rooms_view, attendance_view, live_chat_view, polls_view, live_cta_view
+                ),
+                storage,
+                render_session_report,
             ),
         ],
         clock.now,
@@ -312,19 +329,19 @@ def bootstrap(
             live_sessions=LiveSessionsView(read_store),
             contacts=ContactsView(read_store),
             timeline=TimelineView(read_store),
-            live_chat=LiveChatView(read_store),
+            live_chat=live_chat_view,
             live_questions=LiveQuestionsView(read_store),
             live_hands=LiveHandsView(read_store),
-            live_cta=LiveCtaView(read_store),
+            live_cta=live_cta_view,
             room_feed=RoomFeedView(read_store),
-            polls=PollsView(read_store),
+            polls=polls_view,
             whiteboard=WhiteboardView(read_store),
             stage=StageView(read_store),
             cameras=CamerasView(read_store),
             recordings=RecordingsView(read_store),
             dial_in_calls=dial_in_calls,
             stored_recordings=StoredRecordingsView(read_store),
-            attendance=AttendanceView(read_store),
+            attendance=attendance_view,
         ),
         gateway=gateway,
         hasher=hasher,
@@ -338,4 +355,5 @@ def bootstrap(
         dial_in=DialIn(runner, attendance, dial_pad),
         media=MediaControl(runner, actors),
         storage=storage,
+        session_reports=session_reports,
     )

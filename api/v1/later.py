@@ -1,8 +1,8 @@
 """Endpoints that come with the live room: answered 501 Not Implemented, after the key check.
 
-Session PDFs, recordings and the file library need what comes later (the PDF worker,
-recording files, uploads). Until then a client gets ClickMeeting's error body with 501,
-which the PHP, Python and Ruby examples report as "Not Implemented".
+Recordings and the file library need what comes later (recording files, uploads). Until
+then a client gets ClickMeeting's error body with 501, which the PHP, Python and Ruby
+examples report as "Not Implemented".
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from api.v1.errors import V1Error
 router = APIRouter()
 
 LATER = (
-    (("GET",), "/conferences/{room_id:number}/sessions/{session_id:number}/generate-pdf/{lang}"),
     (("GET", "DELETE"), "/conferences/{room_id:number}/recordings"),
     (("DELETE",), "/conferences/{room_id:number}/recordings/{recording_id:number}"),
     (("GET",), "/recordings"),

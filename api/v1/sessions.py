@@ -3,8 +3,11 @@
 A session's id is the position in the log of the event that started it: an int, like
 ClickMeeting's, unique across every room and account (``chats/{session_id}`` names no room),
 and the same after any rebuild. A session of another room or account is not found (404).
-PDF reports are not generated yet: every language shows the ``generate_pdf_url`` to ask for
-one, the shape ClickMeeting gives before a report exists.
+
+PDF reports (decision 0030): ``generate-pdf/{lang}`` asks for one (once: asking again answers
+its status) and a worker makes it: NEW, IN PROGRESS, then FINISHED with a ``url`` that
+downloads it with the same API key. The detail's ``pdf`` shows each language's state, or the
+``generate_pdf_url`` shape ClickMeeting gives before a report is asked for.
 """
 
 from __future__ import annotations
@@ -12,17 +15,18 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import Response, StreamingResponse
 
 from api.deps import PodiumDep
-from api.v1.deps import CallerDep, RoomDep
+from api.v1.deps import CallerDep, RoomDep, room_uuid
 from api.v1.errors import V1Error
 from api.v1.formats import render
 from api.v1.objects import local_iso, zone
+from domain.session_report import FINISHED, REPORT_LANGUAGES
 from podium.bootstrap import Podium
 
 router = APIRouter(prefix="/conferences/{room_id:number}/sessions")
-PDF_LANGUAGES = ("en", "pl", "ru", "de", "es")
+PDF_LANGUAGES = REPORT_LANGUAGES
 
 
 def owned_session(podium: Podium, room: dict[str, Any], session_id: int) -> dict[str, Any]:
@@ -101,10 +105,8 @@ def session(
         }
         for a in _attendees(podium, found)
     ]
-    pdf = {
-        lang: {"generate_pdf_url": f"{base}/generate-pdf/{lang}", "progress": 0}
-        for lang in PDF_LANGUAGES
-    }
+    reports = podium.session_reports.states(room_uuid(row), int(found["session"]))
+    pdf = {lang: pdf_object(base, lang, reports[lang]) for lang in PDF_LANGUAGES}
     return render(request, {**_counters(row, found), "attendees": attendees, "pdf": pdf})
 
 
@@ -115,3 +117,74 @@ def attendees(
     """Who attended the session, in the order they first came (reference 3.3)."""
     found = owned_session(podium, row, session_id)
     return render(request, [attendee_object(row, found, a) for a in _attendees(podium, found)])
+
+
+def pdf_object(base: str, lang: str, report: dict[str, Any] | None) -> dict[str, Any]:
+    """A report's state as ClickMeeting shows it: FINISHED with its ``url``; NEW or IN
+    PROGRESS with its status; never asked for: the ``generate_pdf_url`` to ask."""
+    if report is None:
+        return {"generate_pdf_url": f"{base}/generate-pdf/{lang}", "progress": 0}
+    if report["status"] == FINISHED:
+        return {"status": FINISHED, "url": f"{base}/pdf/{lang}", "progress": 100}
+    return {
+        "status": report["status"],
+        "generate_pdf_url": f"{base}/generate-pdf/{lang}",
+        "progress": report["progress"],
+    }
+
+
+def _offered(lang: str) -> str:
+    if lang not in PDF_LANGUAGES:
+        offered = ", ".join(PDF_LANGUAGES)
+        raise V1Error(422, f"no report in language {lang!r}; offered: {offered}", "lang")
+    return lang
+
+
+@router.get("/{session_id:number}/generate-pdf/{lang}")
+def generate_pdf(
+    request: Request, podium: PodiumDep, who: CallerDep, row: RoomDep, session_id: int, lang: str
+) -> Response:
+    """Ask for the session's PDF report in ``lang`` (en, pl, ru, de, es) and answer its
+    status: ``{"status": "NEW"|"IN PROGRESS", "progress": 0}`` while a worker makes it, then
+    ``{"status": "FINISHED", "url": ..., "progress": 100}``. Asking again makes no second
+    report. A session still running has no report yet (422)."""
+    found = owned_session(podium, row, session_id)
+    _offered(lang)
+    if found["ended_at"] is None:
+        raise V1Error(
+            422,
+            f"session {session_id} is still running; its report comes after the end",
+            "session_id",
+        )
+    result = podium.session_reports.request(
+        who.account_id, room_uuid(row), int(found["session"]), session_id, lang
+    )
+    base = f"{podium.settings.base_url}/v1/conferences/{row['number']}/sessions/{session_id}"
+    state = pdf_object(base, lang, result.body)
+    state.pop("generate_pdf_url", None)
+    return render(request, state)
+
+
+@router.get(
+    "/{session_id:number}/pdf/{lang}",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+def pdf(
+    podium: PodiumDep, who: CallerDep, row: RoomDep, session_id: int, lang: str
+) -> StreamingResponse:
+    """The finished report (``application/pdf``); 404 until it is finished."""
+    found = owned_session(podium, row, session_id)
+    report = podium.session_reports.state(room_uuid(row), int(found["session"]), _offered(lang))
+    size = podium.storage.size(report["key"]) if report and report["key"] else None
+    if report is None or report["status"] != FINISHED or size is None:
+        raise V1Error(404, f"the {lang} report of session {session_id} is not ready", "lang")
+    name = f"session_report_{session_id}_{lang}.pdf"
+    return StreamingResponse(
+        podium.storage.chunks(report["key"]),
+        media_type="application/pdf",
+        headers={
+            "Content-Length": str(size),
+            "Content-Disposition": f"attachment; filename={name}",
+        },
+    )

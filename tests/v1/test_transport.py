@@ -109,12 +109,11 @@ def test_malformed_body_is_400(client: TestClient, podium: Podium) -> None:
 
 
 def test_live_room_endpoints_answer_501(client: TestClient, podium: Podium) -> None:
-    """Session PDFs, recordings and files: 501 with the error body."""
+    """Recordings and files: 501 with the error body."""
     key = api_key(podium)
     room = create(client, key)
     headers = php_headers(key)
     for method, path in (
-        ("GET", f"conferences/{room['id']}/sessions/5342110/generate-pdf/en"),
         ("GET", f"conferences/{room['id']}/recordings"),
         ("DELETE", f"conferences/{room['id']}/recordings/502211"),
         ("GET", "file-library"),
