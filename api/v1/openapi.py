@@ -28,6 +28,7 @@ from api.v1.openapi_parts import (
     schemas,
     string,
 )
+from domain.session_report import REPORT_LANGUAGES
 
 OBJECTS: Json = {"type": "array", "items": {"type": "object"}}
 SESSION_ID: Json = {
@@ -35,6 +36,12 @@ SESSION_ID: Json = {
     "in": "path",
     "required": True,
     "schema": {"type": "integer"},
+}
+REPORT_LANGUAGE: Json = {
+    "name": "lang",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": list(REPORT_LANGUAGES)},
 }
 
 
@@ -202,6 +209,25 @@ def _paths() -> Json:
                 json_answer(OBJECTS),
                 404,
                 parameters=[ROOM_ID, SESSION_ID],
+            )
+        },
+        "/conferences/{room_id}/sessions/{session_id}/generate-pdf/{lang}": {
+            "get": operation(
+                "ask for the session's PDF report (once) and answer its status: NEW or "
+                "IN PROGRESS with progress 0, then FINISHED with url and progress 100",
+                json_answer({"type": "object"}),
+                404,
+                422,
+                parameters=[ROOM_ID, SESSION_ID, REPORT_LANGUAGE],
+            )
+        },
+        "/conferences/{room_id}/sessions/{session_id}/pdf/{lang}": {
+            "get": operation(
+                "the finished PDF report (the url generate-pdf answers)",
+                {"description": "OK", "content": {"application/pdf": {}}},
+                404,
+                422,
+                parameters=[ROOM_ID, SESSION_ID, REPORT_LANGUAGE],
             )
         },
         "/recordings": {"get": later},

@@ -4,6 +4,7 @@ the report worker, downloaded with the API key; read back as a PDF reader would.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -16,8 +17,8 @@ from podium.clock import ManualClock
 from podium.report_headings import HEADINGS
 from tests.e2e.helpers import Caller, Json, head, trial_owner
 from tests.e2e.pdf_text import page_count, text_of
-from tests.e2e.test_attendance import gateway_on, scripted_session
-from tests.e2e.test_live_sessions import start
+from tests.e2e.test_attendance import WINDOWS_CHROME, gateway_on, join_from, scripted_session
+from tests.e2e.test_live_sessions import end, start
 from tests.v1.helpers import error
 from workers.report_policies import RenderSessionReport
 
@@ -123,6 +124,28 @@ def test_each_language_has_its_own_headings(
     assert "Najwięcej jednocześnie" in text_of(
         download(client, ask(client, room, key, "pl")["url"], key)
     )
+
+
+def test_names_in_any_script_print_as_written(
+    client: TestClient, podium: Podium, clock: ManualClock, scripted: tuple[Json, Caller]
+) -> None:
+    """Attendees named in Polish and Russian appear in the report as they wrote their names."""
+    room, owner = scripted
+    start(client, owner, room)  # the permanent room's second session
+    for email, name in (("lucja@example.com", "Łucja Żak"), ("piotr@example.com", "Пётр Иванов")):
+        join_from(client, room, email, WINDOWS_CHROME, "81.2.69.142", nickname=name)
+    clock.advance(timedelta(minutes=15))
+    end(client, owner, room)
+    second = session_ids(client, room, owner.key)[-1]
+    base = f"/v1/conferences/{room['number']}/sessions/{second}"
+    again = {**room, "base": base}
+    assert ask(client, again, owner.key, "ru")["status"] == "NEW"
+    podium.policies.catch_up()
+    text = text_of(download(client, ask(client, again, owner.key, "ru")["url"], owner.key))
+    assert "Łucja Żak" in text
+    assert "Пётр Иванов" in text
+    assert "0:15:00" in text
+    assert "Ann" not in text  # the first session's people are not this one's
 
 
 class FailingOnce:
