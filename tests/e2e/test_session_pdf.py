@@ -15,7 +15,7 @@ from domain.session_report import REPORT_LANGUAGES
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from podium.report_headings import HEADINGS
-from tests.e2e.helpers import Caller, Json, head, trial_owner
+from tests.e2e.helpers import Caller, Json, expect, head, problem, trial_owner
 from tests.e2e.pdf_text import page_count, text_of
 from tests.e2e.test_attendance import WINDOWS_CHROME, gateway_on, join_from, scripted_session
 from tests.e2e.test_live_sessions import end, start
@@ -219,3 +219,40 @@ def test_bad_report_requests_get_clickmeetings_errors(
     running = session_ids(client, room, key)[-1]
     path = f"/v1/conferences/{room['number']}/sessions/{running}/generate-pdf/en"
     assert "still running" in error(client.get(path, headers=headers), 422)["errors"][0]["message"]
+
+
+def test_the_panel_asks_for_and_downloads_the_same_report(
+    client: TestClient, podium: Podium, scripted: tuple[Json, Caller]
+) -> None:
+    """The panel's conventions (session number, problem+json): 202 while made, the same
+    report as v1's (one per session and language), 200 with a url once made; bad input 4xx."""
+    room, owner = scripted
+    path = f"/rooms/{room['room_id']}/sessions/1/pdf"
+    problem(client.get(f"{path}/es", headers=owner.headers), 404)  # not asked for yet
+    asked = expect(client.post(f"{path}/es", headers=owner.headers), 202)
+    assert (asked["status"], asked["progress"], asked["url"]) == ("NEW", 0, None)
+    before = head(podium)
+    expect(client.post(f"{path}/es", headers=owner.headers), 202)
+    assert ask(client, room, owner.key, "es")["status"] == "NEW"  # v1 sees the same report
+    assert head(podium) == before
+    podium.policies.catch_up()
+    done = expect(client.post(f"{path}/es", headers=owner.headers), 200)
+    assert (done["status"], done["progress"]) == ("FINISHED", 100)
+    assert done["pages"] >= 1
+    assert expect(client.get(f"{path}/es", headers=owner.headers), 200) == done
+    panel = client.get(done["url"], headers=owner.headers)
+    assert panel.headers["content-type"] == "application/pdf"
+    assert len(panel.content) == done["size"]
+    assert panel.content == download(client, ask(client, room, owner.key, "es")["url"], owner.key)
+    assert HEADINGS["es"]["title"] in text_of(panel.content)
+
+    problem(client.post(f"{path}/fr", headers=owner.headers), 422)
+    problem(client.get(f"{path}/fr/file", headers=owner.headers), 422)
+    problem(client.get(f"{path}/en/file", headers=owner.headers), 404)
+    problem(client.post(f"/rooms/{room['room_id']}/sessions/9/pdf/en", headers=owner.headers), 404)
+    stranger = trial_owner(client, "stranger@example.com")
+    problem(client.post(f"{path}/es", headers=stranger.headers), 404)
+    problem(client.get(done["url"], headers=stranger.headers), 404)
+    start(client, owner, room)
+    running = f"/rooms/{room['room_id']}/sessions/2/pdf/en"
+    assert "still running" in problem(client.post(running, headers=owner.headers), 409)["detail"]

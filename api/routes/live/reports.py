@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Path
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 
 from api.chat_history import chat_zip
 from api.contract import problems
@@ -22,7 +22,8 @@ from api.routes.rooms import own_room
 from api.schemas import INT_MAX
 from api.session_thanks import thank_you
 from api.v1.objects import zone
-from domain.errors import NotFoundError
+from domain.errors import NotFoundError, RuleViolationError
+from domain.session_report import FINISHED, check_language
 from podium.bootstrap import Podium
 
 router = APIRouter(prefix="/rooms", tags=["session reports"])
@@ -173,3 +174,88 @@ def chat_history(
     if not messages:
         raise NotFoundError(f"session {n} has no chat history")
     return chat_zip(room, found, messages, zone(str(room["timezone"])))
+
+
+class PdfReport(Answer):
+    """A session's PDF report in one language: NEW, IN PROGRESS, FINISHED (then ``url``)."""
+
+    language: str
+    status: str
+    progress: int
+    url: str | None
+    pages: int
+    size: int
+
+
+def _pdf_answer(room_id: UUID, n: int, state: dict[str, Any]) -> dict[str, Any]:
+    done = state["status"] == FINISHED
+    url = f"/rooms/{room_id}/sessions/{n}/pdf/{state['language']}/file" if done else None
+    return {key: state[key] for key in ("language", "status", "progress", "pages", "size")} | {
+        "url": url
+    }
+
+
+@router.post(
+    "/{room_id}/sessions/{n}/pdf/{language}",
+    response_model=PdfReport,
+    status_code=202,
+    responses=problems(404, 409),
+)
+def ask_for_pdf(
+    room_id: UUID, n: SessionNumber, language: str, who: CurrentPrincipal, podium: PodiumDep
+) -> JSONResponse:
+    """Ask for session ``n``'s PDF report in ``language`` (en, pl, ru, de, es): 202 while a
+    worker makes it, 200 with its `url` once made. Asking again makes no second report (the
+    report is keyed by session and language, so no Idempotency-Key is needed). A session still
+    running has no report yet (409)."""
+    own_room(podium, who, room_id)
+    found = reported_session(podium, room_id, n)
+    check_language(language)
+    if found["ended_at"] is None:
+        raise RuleViolationError(f"session {n} is still running; its report comes after the end")
+    result = podium.session_reports.request(
+        who.account_id, room_id, n, int(found["session_ref"]), language
+    )
+    answer = _pdf_answer(room_id, n, result.body)
+    return JSONResponse(answer, status_code=200 if answer["url"] else 202)
+
+
+@router.get(
+    "/{room_id}/sessions/{n}/pdf/{language}", response_model=PdfReport, responses=problems(404)
+)
+def pdf_status(
+    room_id: UUID, n: SessionNumber, language: str, who: CurrentPrincipal, podium: PodiumDep
+) -> dict[str, Any]:
+    """Where session ``n``'s report in ``language`` is; 404 if nobody asked for it."""
+    own_room(podium, who, room_id)
+    reported_session(podium, room_id, n)
+    state = podium.session_reports.state(room_id, n, language)
+    if state is None:
+        raise NotFoundError(f"no {language} report of session {n} was asked for")
+    return _pdf_answer(room_id, n, state)
+
+
+@router.get(
+    "/{room_id}/sessions/{n}/pdf/{language}/file",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"application/pdf": {}}}, **problems(404)},
+)
+def pdf_file(
+    room_id: UUID, n: SessionNumber, language: str, who: CurrentPrincipal, podium: PodiumDep
+) -> StreamingResponse:
+    """The finished report (`application/pdf`, an attachment); 404 until it is finished."""
+    own_room(podium, who, room_id)
+    found = reported_session(podium, room_id, n)
+    state = podium.session_reports.state(room_id, n, language)
+    size = podium.storage.size(state["key"]) if state and state["key"] else None
+    if state is None or state["status"] != FINISHED or size is None:
+        raise NotFoundError(f"the {language} report of session {n} is not ready")
+    name = f"session_report_{found['session_ref']}_{language}.pdf"
+    return StreamingResponse(
+        podium.storage.chunks(state["key"]),
+        media_type="application/pdf",
+        headers={
+            "Content-Length": str(size),
+            "Content-Disposition": f"attachment; filename={name}",
+        },
+    )
