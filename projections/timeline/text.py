@@ -28,7 +28,8 @@ SHOWN = frozenset(
      "last_name", "role", "lang", "template", "nickname", "seat", "via", "until", "login_id",
      "sequence", "amount", "currency", "balance_after", "description", "reference",
      "parent_id", "page_name", "user_name", "package_size", "expires", "handle", "slug", "n",
-     "emails", "locked_until", "session", "how", "outcome", "thank_you_page_url"}
+     "emails", "locked_until", "session", "how", "outcome", "thank_you_page_url",
+     "language", "session_ref", "pages"}
 )  # fmt: skip
 # Never shown, each for a reason:
 LEFT_OUT = frozenset(
