@@ -142,3 +142,27 @@ def test_unknown_and_foreign_transactions_and_cdrs_are_not_found(
     mine = expect(client.get(f"/account/transactions/{theirs}", headers=stranger.headers), 200)
     assert mine["details"] is None
     problem(client.get(f"/account/transactions/{last}", headers=stranger.headers), 404)
+
+
+def test_a_call_still_connected_is_in_the_cdr_without_an_end_or_cost(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """While the session runs, a connected call is listed with its start; end, duration and
+    cost come once it is over (empty cells in the CSV), and nothing is charged yet."""
+    owner = paying_owner(client, "owner@example.com")
+    room = phone_room(client, owner, toll_free=True)
+    start(client, owner, room)
+    phone = Phone(client, podium, "CA-open", "+1 212 555 0102")
+    phone.dial(TOLL_FREE)
+    phone.pin(room["phone_listener_pin"])
+    clock.advance(timedelta(minutes=2))
+    path = f"/rooms/{room['room_id']}/sessions/1/cdr"
+    [call] = expect(client.get(path, headers=owner.headers), 200)["calls"]
+    assert (call["caller"], call["ended_at"], call["duration_seconds"], call["cost"]) == (
+        "+1 212 555 0102", None, None, None,
+    )  # fmt: skip
+    [row] = list(csv.DictReader(io.StringIO(client.get(f"{path}.csv", headers=owner.headers).text)))
+    assert (row["caller"], row["ended_at"], row["cost"]) == ("+1 212 555 0102", "", "")
+    podium.policies.catch_up()
+    podium.projector.catch_up()
+    assert [e for e in transactions(client, owner) if e["kind"] == "dial_in"] == []
