@@ -60,7 +60,13 @@ class WebhookEndpoint(CheapCopy, Aggregate):
 
     @event(Registered)
     def __init__(
-        self, account_id: UUID, url: str, kinds: list[str], description: str, at: datetime
+        self,
+        id: UUID,
+        account_id: UUID,
+        url: str,
+        kinds: list[str],
+        description: str,
+        at: datetime,
     ) -> None:
         self.account_id = account_id
         self.url = url

@@ -16,8 +16,6 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.utils import get_topic
-
 from domain.access import Registration
 from domain.admission import Admission
 from domain.ledger import Ledger
@@ -104,15 +102,15 @@ KINDS: tuple[Kind, ...] = (
 )
 
 NAMES: frozenset[str] = frozenset(kind.name for kind in KINDS)
-_BY_TOPIC: dict[str, list[Kind]] = {}
+_BY_CLASS: dict[type, list[Kind]] = {}
 for _kind in KINDS:
-    _BY_TOPIC.setdefault(get_topic(_kind.event), []).append(_kind)
-TOPICS: tuple[str, ...] = tuple(_BY_TOPIC)
+    _BY_CLASS.setdefault(_kind.event, []).append(_kind)
+EVENT_CLASSES: tuple[type, ...] = tuple(_BY_CLASS)
 
 
 def kind_of(event: Any) -> Kind | None:
     """The public kind of a domain event, or None if receivers are never told of it."""
-    for kind in _BY_TOPIC.get(get_topic(type(event)), ()):
+    for kind in _BY_CLASS.get(type(event), ()):
         if kind.when is None or kind.when(event):
             return kind
     return None

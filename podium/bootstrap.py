@@ -41,6 +41,7 @@ from commands.storage import Storage
 from commands.store import EventStore
 from commands.subaccounts import Subaccounts
 from commands.unit_of_work import CommandRunner
+from commands.webhooks import Webhooks
 from domain.ids import account_handle
 from domain.login import LockoutPolicy
 from domain.room import Room
@@ -54,6 +55,7 @@ from podium.settings import Settings
 from podium.storage import FileStorage
 from podium.throttle import RateLimiter, build_rate_limiter
 from podium.transcoder import OrjsonTranscoder
+from projections.account_events.projection import AccountEventsProjection
 from projections.account_summary.projection import AccountSummaryProjection
 from projections.account_summary.view import AccountSummaryView
 from projections.attendance.projection import AttendanceProjection
@@ -93,6 +95,8 @@ from projections.stage.view import StageView
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
 from projections.timeline.projection import TimelineProjection
 from projections.timeline.view import TimelineView
+from projections.webhooks.projection import WebhooksProjection
+from projections.webhooks.view import WebhooksView
 from projections.whiteboard.projection import WhiteboardProjection
 from projections.whiteboard.view import WhiteboardView
 from workers.composer import ComposeRecording
@@ -126,6 +130,7 @@ class Views:
     dial_in_calls: DialInCallsView
     stored_recordings: StoredRecordingsView
     attendance: AttendanceView
+    webhooks: WebhooksView
 
 
 @dataclass
@@ -168,6 +173,7 @@ class Podium:
     media: MediaControl
     storage: Storage
     session_reports: SessionReports
+    webhooks: Webhooks
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -245,6 +251,8 @@ def bootstrap(
             RecordingsProjection(),
             DialInCallsProjection(),
             AttendanceProjection(),
+            WebhooksProjection(),
+            AccountEventsProjection(),
         ],
     )
     room_url = room_url_for(settings.base_url)
@@ -342,6 +350,7 @@ def bootstrap(
             dial_in_calls=dial_in_calls,
             stored_recordings=StoredRecordingsView(read_store),
             attendance=attendance_view,
+            webhooks=WebhooksView(read_store),
         ),
         gateway=gateway,
         hasher=hasher,
@@ -356,4 +365,5 @@ def bootstrap(
         media=MediaControl(runner, actors),
         storage=storage,
         session_reports=session_reports,
+        webhooks=Webhooks(runner, settings.secret, settings.webhook_allow_private),
     )

@@ -127,6 +127,22 @@ class Settings(BaseSettings):
     # How often the relay looks at the log when nothing woke it (SQLite: another process's
     # appends are seen within this).
     relay_poll_interval: float = Field(default=0.2, gt=0)
+    # Webhooks (decision 0034). Private and loopback targets are refused unless allowed (tests
+    # and local development point endpoints at this machine). One delivery waits at most
+    # ``webhook_timeout`` for its answer; an endpoint has at most ``webhook_endpoint_concurrency``
+    # deliveries in flight (1 keeps first attempts in the log's order); failures are retried
+    # after ``webhook_retry_base`` doubling up to ``webhook_retry_cap`` seconds, with jitter,
+    # until ``webhook_retry_for`` seconds after the first attempt. After a secret rotation,
+    # deliveries are signed with the previous secret too for ``webhook_rotation_grace`` seconds.
+    webhook_allow_private: bool = False
+    webhook_timeout: float = Field(default=5.0, gt=0, le=60)
+    webhook_endpoint_concurrency: int = Field(default=1, ge=1, le=16)
+    webhook_threads: int = Field(default=16, ge=1, le=256)
+    webhook_retry_base: float = Field(default=10.0, gt=0)
+    webhook_retry_cap: float = Field(default=3600.0, gt=0)
+    webhook_retry_for: float = Field(default=86_400.0, gt=0)
+    webhook_rotation_grace: float = Field(default=86_400.0, ge=0)
+    webhook_poll_interval: float = Field(default=0.5, gt=0)
 
     @field_validator(
         "limit_log_in_per_email",

@@ -32,6 +32,7 @@ from api.routes import (
     subaccounts,
     telephony,
     timeline,
+    webhooks,
 )
 
 router = APIRouter()
@@ -56,6 +57,7 @@ for module in (
     replay,
     room_page,
     panel_page,
+    webhooks,
 ):
     declare_errors(module.router)
     router.include_router(module.router)
