@@ -99,6 +99,7 @@ def serve(
             target=podium.policies.run_forever, args=(stop,), name="policies", daemon=True
         ).start()
         scheduler.start(podium, _transport(podium.settings))
+        _start_webhooks(podium, stop)
     typer.echo(f"podium: serving on {settings.base_url}")
     try:
         uvicorn.Server(server_config(api, podium.settings)).run(sockets=[listening])
@@ -223,6 +224,45 @@ def run_policies() -> None:
     stop = threading.Event()
     try:
         podium.policies.run_forever(stop, interval=0.2)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        podium.close()
+
+
+def _start_webhooks(podium: Podium, stop: threading.Event) -> threading.Thread:
+    """The webhook worker on a thread (decision 0034), woken by this process's appends and,
+    on PostgreSQL, by other processes' NOTIFYs."""
+    from podium.following import Listener
+    from workers.webhooks import build_worker
+
+    worker = build_worker(podium)
+    podium.store.saved_listeners.append(worker.wake)
+    if podium.settings.store == "postgres":
+        channel = podium.store.recorder.channel_name  # type: ignore[attr-defined]
+        Listener(podium.settings.postgres_conninfo(), channel, worker.wake).start()
+    thread = threading.Thread(
+        target=worker.run_forever,
+        args=(stop, podium.settings.webhook_poll_interval),
+        name="webhooks",
+        daemon=True,
+    )
+    thread.start()
+    return thread
+
+
+@app.command("webhooks")
+def run_webhooks() -> None:
+    """Deliver webhooks, following the log until interrupted (a separate process in
+    production; ``serve`` runs it in-process). Several may run at once."""
+    logging.basicConfig(level=logging.INFO)
+    podium = _podium()
+    stop = threading.Event()
+    thread = _start_webhooks(podium, stop)
+    typer.echo("podium: delivering webhooks")
+    try:
+        while thread.is_alive():
+            thread.join(1.0)
     except KeyboardInterrupt:
         stop.set()
     finally:
