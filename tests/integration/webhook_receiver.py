@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Iterator
@@ -67,13 +68,16 @@ def receiver() -> Iterator[Receiver]:
                 failing = state.fail > 0
                 state.fail -= 1 if failing else 0
             status = state.fail_status if failing else 200
-            self.send_response(status)
-            self.send_header("Content-Length", "2")
-            self.end_headers()
-            self.wfile.write(b"ok")
+            # Recorded before answering, as a receiver acts before its answer is on the wire:
+            # the sender may be gone by then (killed mid-delivery).
             with state.arrived:
                 state.received.append(Received({**headers, "x-answered": str(status)}, body))
                 state.arrived.notify_all()
+            with contextlib.suppress(OSError):
+                self.send_response(status)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
 
         def log_message(self, format: str, *args: Any) -> None:
             return
