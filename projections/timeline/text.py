@@ -29,7 +29,8 @@ SHOWN = frozenset(
      "sequence", "amount", "currency", "balance_after", "description", "reference",
      "parent_id", "page_name", "user_name", "package_size", "expires", "handle", "slug", "n",
      "emails", "locked_until", "session", "how", "outcome", "thank_you_page_url",
-     "language", "session_ref", "pages"}
+     "language", "session_ref", "pages", "kinds", "generation", "replay", "position",
+     "since"}
 )  # fmt: skip
 # Never shown, each for a reason:
 LEFT_OUT = frozenset(
@@ -49,13 +50,14 @@ LEFT_OUT = frozenset(
         "settings", "changes", "answers", "details", "body",
         "client",  # a join's User-Agent, IP address and country: the attendance report's only
         "rating", "comment",  # a person's exit rating: the attendance report's only
+        "url",  # a webhook's URL: receivers often put their own token in it (decision 0034)
     }
 )  # fmt: skip
 
 # Account events any login of the account may see; every other Account event is billing or
 # subaccount seats, as are the ledger's and subaccounts' events.
 _ACCOUNT_EVENTS_FOR_ALL = frozenset({"Account.Opened", "Account.TrialExpired", "Account.Closed"})
-_OWNER_ONLY_MODULES = ("domain.ledger", "domain.subaccount")
+_OWNER_ONLY_MODULES = ("domain.ledger", "domain.subaccount", "domain.webhook")
 
 
 def summarize(event: Any) -> str:

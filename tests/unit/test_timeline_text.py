@@ -162,10 +162,11 @@ def test_safe_facts_still_show() -> None:
 
 @pytest.mark.parametrize("cls", EVENTS, ids=lambda cls: cls.__qualname__)
 def test_billing_and_subaccount_rows_are_for_the_owner(cls: type[Any]) -> None:
-    """Ledger, subaccount and Account billing events are owner-only; rooms and people are not."""
+    """Ledger, subaccount, webhook (0034) and Account billing events are owner-only; rooms and
+    people are not."""
     event, _ = build(cls)
     kind, module = cls.__qualname__, cls.__module__
-    billing = module in ("domain.ledger", "domain.subaccount") or (
+    billing = module in ("domain.ledger", "domain.subaccount", "domain.webhook") or (
         kind.startswith("Account.")
         and kind not in ("Account.Opened", "Account.TrialExpired", "Account.Closed")
     )
