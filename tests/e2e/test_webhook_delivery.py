@@ -229,3 +229,70 @@ def test_a_replay_sends_the_same_events_in_the_same_order_with_the_same_ids(
     assert [r.body for r in hook.received[15:]] == first  # all six happened at that instant
     assert {b["account"] for b in hook.delivered} == {owner.account_id}
     assert len(other_hook.received) == 1
+
+
+def test_after_a_rotation_both_secrets_sign_until_the_grace_is_over(
+    client: TestClient, worker: WebhookWorker, hook: Receiver, clock: ManualClock
+) -> None:
+    """The old secret still verifies for the grace (a day), then only the new one does."""
+    owner = trial_owner(client, "owner@example.com")
+    created = endpoint(client, owner, hook.url)
+    old = str(created["secret"])
+    new = str(
+        expect(client.post(f"/webhooks/{created['id']}/secret", headers=owner.headers), 200)[
+            "secret"
+        ]
+    )
+    schedule(client, owner, "During the grace")
+    run_until(worker, lambda: len(hook.delivered) == 1)
+    during = hook.received[0]
+    assert verify(during.headers["podium-signature"], new, during.body)
+    assert verify(during.headers["podium-signature"], old, during.body)
+    clock.advance(timedelta(days=1, seconds=1))
+    schedule(client, owner, "After the grace")
+    run_until(worker, lambda: len(hook.delivered) == 2)
+    after = hook.received[1]
+    assert verify(after.headers["podium-signature"], new, after.body)
+    assert not verify(after.headers["podium-signature"], old, after.body)
+
+
+def test_a_disabled_endpoint_is_paused_and_catches_up_when_enabled(
+    client: TestClient, worker: WebhookWorker, hook: Receiver
+) -> None:
+    """Nothing is sent while disabled; enabled again, what happened meanwhile arrives."""
+    owner = trial_owner(client, "owner@example.com")
+    path = f"/webhooks/{endpoint(client, owner, hook.url)['id']}"
+    expect(client.patch(path, json={"enabled": False}, headers=owner.headers), 200)
+    schedule(client, owner, "While paused")
+    for _ in range(5):
+        worker.step()
+    assert hook.received == []
+    expect(client.patch(path, json={"enabled": True}, headers=owner.headers), 200)
+    run_until(worker, lambda: len(hook.delivered) == 1)
+    assert hook.delivered[0]["type"] == "room.created"
+
+
+def test_the_webhook_read_models_rebuild_to_what_was_projected_live(
+    client: TestClient, podium: Podium, worker: WebhookWorker, hook: Receiver
+) -> None:
+    """Endpoints, replays and the account index dropped and rebuilt equal the live ones."""
+    owner = trial_owner(client, "owner@example.com")
+    created = endpoint(client, owner, hook.url)
+    room = schedule(client, owner, "Rebuilt", registration_enabled=True)
+    register(client, room, "guest@example.com")
+    path = f"/webhooks/{created['id']}"
+    expect(client.post(f"{path}/replay", json={"position": 0}, headers=owner.headers), 202)
+    expect(client.post(f"{path}/secret", headers=owner.headers), 200)
+    tables = ("webhook_endpoints", "webhook_replays", "account_streams", "account_events")
+
+    def rows() -> dict[str, list[dict[str, Any]]]:
+        return {
+            t: podium.read_store.query(f"SELECT * FROM {t} ORDER BY 1, 2")  # noqa: S608
+            for t in tables
+        }
+
+    live = rows()
+    assert len(live["account_events"]) == 2
+    podium.projector.rebuild("webhooks")
+    podium.projector.rebuild("account_events")
+    assert rows() == live
