@@ -53,6 +53,11 @@ class WebhookQueue:
 
     # -- cursors ---------------------------------------------------------------------------
 
+    def cursors(self) -> dict[str, tuple[int, int]]:
+        """Every endpoint's (position, run), in one query."""
+        rows = self.store.query("SELECT endpoint_id, position, run FROM webhook_cursors")
+        return {str(r["endpoint_id"]): (int(r["position"]), int(r["run"])) for r in rows}
+
     def cursor(self, endpoint_id: str, start: int) -> tuple[int, int]:
         """(position, run) of an endpoint, created at ``start`` the first time."""
         with self.store.transaction() as cursor:

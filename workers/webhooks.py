@@ -173,7 +173,13 @@ class WebhookWorker:
                 self.projector.catch_up(topics=READ_TOPICS)
         endpoints = self.view.active()
         upto = self.projector.position(INDEX)
+        # Two queries say which endpoints have anything to queue: most rounds, none has.
+        cursors, replayed = self.queue.cursors(), self.view.last_replays()
         for endpoint in endpoints:
+            endpoint_id = str(endpoint["endpoint_id"])
+            known = cursors.get(endpoint_id)
+            if known is not None and known[0] >= upto and replayed.get(endpoint_id, 0) <= known[1]:
+                continue
             try:
                 self._fill(endpoint, upto)
             except QueueRaceError:

@@ -60,6 +60,13 @@ class WebhooksView:
             (endpoint_id, replay),
         )
 
+    def last_replays(self) -> dict[str, int]:
+        """Each endpoint's latest replay number (endpoints never replayed are left out)."""
+        rows = self.store.query(
+            "SELECT endpoint_id, MAX(replay) AS replay FROM webhook_replays GROUP BY endpoint_id"
+        )
+        return {str(r["endpoint_id"]): int(r["replay"]) for r in rows}
+
     def deliveries(self, endpoint_id: str, limit: int = 100) -> list[dict[str, Any]]:
         """The latest deliveries to an endpoint, newest first, each with its attempts."""
         rows = self.store.query(
