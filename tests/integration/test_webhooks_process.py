@@ -8,15 +8,20 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable
+from pathlib import Path
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from podium.bootstrap import Podium
 from podium.settings import Settings
+from podium.webhook_http import verify
 from tests.e2e.helpers import expect, trial_owner
 from tests.e2e.rooms import schedule
+from tests.integration.smtp import free_port
 from tests.integration.test_cli import PODIUM
+from tests.integration.test_serve import Server
 from tests.integration.webhook_receiver import Receiver, receiver
 
 
@@ -92,3 +97,26 @@ def test_a_killed_webhooks_process_loses_nothing_and_repeats_only_what_was_in_fl
     assert len(set(ids)) == len(rooms)  # deduplicated by id: exactly once each
     repeated = {i for i in ids if ids.count(i) > 1}
     assert repeated == {in_flight}  # at least once: only the interrupted one came twice
+
+
+def test_podium_serve_delivers_webhooks_in_its_own_process(tmp_path: Path) -> None:
+    """Over real HTTP to ``podium serve``: a room scheduled reaches the receiver, signed."""
+    with receiver() as hook:
+        server = Server(tmp_path, free_port(), PODIUM_WEBHOOK_ALLOW_PRIVATE="true")
+        try:
+            server.wait_until_up()
+            base = server.base
+            account = {"name": "Hooks", "email": "hooks@example.com", "password": "password1"}
+            assert httpx.post(f"{base}/accounts", json=account).status_code == 201
+            login = {"email": "hooks@example.com", "password": "password1"}
+            headers = {"X-Api-Key": httpx.post(f"{base}/sessions", json=login).json()["api_key"]}
+            body = {"url": hook.url, "kinds": ["room.created"]}
+            created = httpx.post(f"{base}/webhooks", json=body, headers=headers).json()
+            room = {"name": "Served", "permanent": True, "timezone": "UTC"}
+            room_id = httpx.post(f"{base}/rooms", json=room, headers=headers).json()["room_id"]
+            delivered = hook.wait_for(1, timeout=30)
+        finally:
+            server.stop()
+    assert [b["data"]["object_id"] for b in delivered] == [room_id]
+    arrived = hook.received[0]
+    assert verify(arrived.headers["podium-signature"], created["secret"], arrived.body)
