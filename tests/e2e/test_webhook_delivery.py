@@ -15,7 +15,10 @@ from podium.clock import ManualClock
 from podium.settings import Settings
 from podium.webhook_http import verify
 from tests.e2e.helpers import Caller, expect, trial_owner
+from tests.e2e.live_room import listener, live_room
 from tests.e2e.rooms import register, schedule
+from tests.e2e.test_live_chat import say
+from tests.e2e.test_live_sessions import end, start
 from tests.integration.webhook_receiver import Receiver, receiver
 from workers.webhooks import WebhookWorker, build_worker
 
@@ -296,3 +299,29 @@ def test_the_webhook_read_models_rebuild_to_what_was_projected_live(
     podium.projector.rebuild("webhooks")
     podium.projector.rebuild("account_events")
     assert rows() == live
+
+
+def test_live_session_events_reach_the_rooms_account_and_nobody_else(
+    client: TestClient, worker: WebhookWorker, hook: Receiver, other_hook: Receiver
+) -> None:
+    """Session, attendee and chat events (streams tied to the room) go to the room's account;
+    a join's client details and a chat author's email are not in the data."""
+    live = live_room(client, started=False)
+    stranger = trial_owner(client, "stranger@example.com")
+    kinds = ("session.started", "attendee.joined", "chat.message", "session.ended")
+    endpoint(client, live.owner, hook.url, *kinds)
+    endpoint(client, stranger, other_hook.url, *kinds)
+    start(client, live.owner, live.room)
+    ann = listener(client, live, "ann@example.com")
+    expect(say(client, live, ann, "hello all"), 201)
+    end(client, live.owner, live.room)
+    run_until(worker, lambda: len(hook.delivered) == 4)
+    assert [b["type"] for b in hook.delivered] == list(kinds)
+    joined, chat = hook.delivered[1]["data"], hook.delivered[2]["data"]
+    assert joined["email"] == "ann@example.com"
+    assert "client" not in joined
+    assert chat["text"] == "hello all"
+    assert "email" not in chat
+    assert {b["data"].get("room_id") for b in hook.delivered[:3]} == {live.room["room_id"]}
+    worker.step()
+    assert other_hook.received == []
