@@ -157,6 +157,7 @@ class WebhookWorker:
         self.view = WebhooksView(store)
         self.queue = WebhookQueue(store)
         self.name = f"webhooks-{uuid.uuid4().hex[:8]}"
+        self.threads = threads
         self._pool = ThreadPoolExecutor(threads, thread_name_prefix="webhook-send")
         self._in_flight: dict[str, int] = defaultdict(int)
         self._flight_lock = threading.Lock()
@@ -240,10 +241,16 @@ class WebhookWorker:
             endpoint_id = str(endpoint["endpoint_id"])
             with self._flight_lock:
                 free = self.concurrency - self._in_flight[endpoint_id]
+                # Never claim more than the pool can start now: a claim waiting behind stuck
+                # sends could outlive its lease and be sent twice.
+                idle_threads = self.threads - sum(self._in_flight.values())
             if endpoint_id not in due or free <= 0:
                 continue
+            if idle_threads <= 0:
+                break
             until = micros(now + self.lease)
-            claimed = self.queue.claim(endpoint_id, self.concurrency, now_us, until, self.name)
+            limit = min(self.concurrency, idle_threads + self.concurrency - free)
+            claimed = self.queue.claim(endpoint_id, limit, now_us, until, self.name)
             for delivery in claimed:
                 with self._flight_lock:
                     self._in_flight[endpoint_id] += 1

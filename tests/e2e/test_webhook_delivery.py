@@ -325,3 +325,32 @@ def test_live_session_events_reach_the_rooms_account_and_nobody_else(
     assert {b["data"].get("room_id") for b in hook.delivered[:3]} == {live.room["room_id"]}
     worker.step()
     assert other_hook.received == []
+
+
+def test_no_more_is_claimed_than_the_pool_can_send_at_once(
+    podium: Podium, client: TestClient, hook: Receiver, other_hook: Receiver
+) -> None:
+    """With one sending thread busy, another endpoint's delivery stays unclaimed (a claim
+    queued behind a stuck send could outlive its lease and go out twice), then goes."""
+    worker = build_worker(podium, threads=1)
+    try:
+        first = trial_owner(client, "first@example.com")
+        second = trial_owner(client, "second@example.com")
+        endpoint(client, first, hook.url)
+        endpoint(client, second, other_hook.url)
+        hook.hold.clear()
+        schedule(client, first, "Held")
+        with hook.arrived:
+            worker.step()
+            assert hook.arrived.wait_for(lambda: hook.held == 1, 10)
+        schedule(client, second, "Waiting")
+        worker.step()
+        claimed = podium.read_store.query(
+            "SELECT COUNT(*) AS n FROM webhook_deliveries WHERE claimed_until_us IS NOT NULL"
+        )
+        assert claimed[0]["n"] == 1
+        hook.hold.set()
+        run_until(worker, lambda: len(other_hook.delivered) == 1)
+        assert len(hook.delivered) == 1
+    finally:
+        worker.close()
