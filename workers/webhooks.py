@@ -185,6 +185,9 @@ class WebhookWorker:
                 self._fill(endpoint, upto)
             except QueueRaceError:
                 continue  # another worker queued this endpoint's batch: next round
+            except Exception:
+                # One endpoint's trouble must not stop the others' queues; it tries again.
+                log.exception("webhook endpoint %s: could not queue; trying again", endpoint_id)
         return self._dispatch(endpoints)
 
     def _fill(self, endpoint: dict[str, Any], upto: int) -> None:
