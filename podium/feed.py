@@ -42,6 +42,8 @@ CONTEXTS: Final[Mapping[str, str]] = {
     "domain.live_session": "live",
     "domain.admission": "live",
     "domain.dial_in": "live",
+    "domain.session_report": "live",
+    "domain.webhook": "integrations",
     "domain.idempotency": "system",
 }
 LIVE_PACKAGE: Final = "domain.live."
