@@ -29,6 +29,7 @@ from api.routes import (
     replay,
     room_page,
     rooms,
+    statistics,
     subaccounts,
     telephony,
     timeline,
@@ -58,6 +59,7 @@ for module in (
     room_page,
     panel_page,
     webhooks,
+    statistics,
 ):
     declare_errors(module.router)
     router.include_router(module.router)
