@@ -7,15 +7,18 @@ their command ran (``at``, from the injected clock) and notification ids are com
 O(log n) reads of one notification each. The rooms and attendance projections, the same code
 the live read store runs, then project the log up to that position into a SQLite file of their
 own, and the same ``StatisticsView`` answers from it. A cut is a fact of the log, so its
-scratch store never changes: stores are kept by position, least recently used dropped first.
+scratch store never changes: stores are kept by position, least recently used dropped first,
+and a new cut starts from a copy of the nearest earlier one kept.
 """
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from contextlib import closing
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -82,10 +85,21 @@ class PastStatistics:
         return Path(self._directory.name) / f"cut-{position}.sqlite"
 
     def _build(self, position: int) -> SQLiteReadStore:
+        """A store of the log cut at ``position``: a copy of the nearest earlier cut in the
+        cache caught up from there (its projection positions come with it), else projected
+        from the start."""
         path = self._path(position)
         path.unlink(missing_ok=True)
+        earlier = max((cut for cut in self._views if cut < position), default=None)
+        if earlier is not None:
+            with (
+                closing(sqlite3.connect(self._path(earlier))) as source,
+                closing(sqlite3.connect(path)) as target,
+            ):
+                source.backup(target)
         store = SQLiteReadStore(path)
-        migrate(store)
+        if earlier is None:
+            migrate(store)
         Projector(self.recorder, self.decode, store, self.projections()).catch_up(until=position)
         return store
 
