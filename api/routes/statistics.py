@@ -69,6 +69,8 @@ def gather(
     as_of: str | None,
 ) -> dict[str, Any]:
     filters = Filters(instant("from", start), instant("to", end), str(room) if room else None)
+    if filters.start and filters.end and filters.start >= filters.end:
+        raise InvalidRequestError(f"from ({start}) must be before to ({end})")
     if room is not None:
         found = podium.views.rooms.room(str(room))
         if found is None or found["account_id"] != account_id:

@@ -41,7 +41,10 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "devices": ("device", "attendees"),
     "browsers": ("browser", "attendees"),
     "systems": ("os", "attendees"),
-    "phone": ("room_id", "room_name", "session", "calls", "minutes"),
+    "phone": (
+        "room_id", "room_name", "session", "calls", "minutes", "toll_free_calls",
+        "toll_free_minutes",
+    ),
 }  # fmt: skip
 
 
@@ -176,9 +179,11 @@ class StatisticsView:
         now: datetime,
     ) -> list[dict[str, Any]]:
         """Dial-in use per session: calls that reached it, and minutes (each call rounded up
-        to a whole minute, as telephony bills; a call still going counts up to ``now``)."""
+        to a whole minute, as telephony bills; a call still going counts up to ``now``), all
+        and toll-free."""
         rows = self.store.query(
-            "SELECT a.room_id, a.session, c.joined_at, c.ended_at FROM attendance_calls c "
+            "SELECT a.room_id, a.session, c.toll_free, c.joined_at, c.ended_at "
+            "FROM attendance_calls c "
             "JOIN attendances a ON a.attendance_id = c.attendance_id "
             "JOIN rooms r ON r.room_id = a.room_id WHERE r.account_id = %s "
             "ORDER BY a.room_id, a.session, c.call_id",
@@ -198,8 +203,14 @@ class StatisticsView:
                     "session": key[1],
                     "calls": 0,
                     "minutes": 0,
+                    "toll_free_calls": 0,
+                    "toll_free_minutes": 0,
                 },
             )
+            minutes = math.ceil(_seconds(row["joined_at"], until) / 60)
             entry["calls"] += 1
-            entry["minutes"] += math.ceil(_seconds(row["joined_at"], until) / 60)
+            entry["minutes"] += minutes
+            if row["toll_free"]:  # the toll-free usage the account pays for
+                entry["toll_free_calls"] += 1
+                entry["toll_free_minutes"] += minutes
         return [found[key] for key in sorted(found)]

@@ -20,10 +20,10 @@ from fastapi.testclient import TestClient
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from projections.projector import Projector
-from projections.statistics.view import Filters, StatisticsView
+from projections.statistics.view import COLUMNS, Filters, StatisticsView
 from projections.store import SQLiteReadStore, migrate
 from tests.conftest import START
-from tests.e2e.dial_in import SECRET, Phone, phone_room
+from tests.e2e.dial_in import SECRET, TOLL_FREE, Phone, phone_room
 from tests.e2e.helpers import Caller, Json, expect, problem, trial_owner
 from tests.e2e.rooms import schedule
 from tests.e2e.test_attendance import IPHONE_SAFARI, MAC_FIREFOX, WINDOWS_CHROME, join_from
@@ -58,7 +58,7 @@ def scripted(
 
     owner = trial_owner(client, "owner@example.com")
     schedule(client, owner, starts_at="2026-11-20T10:00:00", room_type="webinar")
-    room = phone_room(client, owner, seats=10)
+    room = phone_room(client, owner, seats=10, toll_free=True)
     clock.advance(timedelta(minutes=1))
     capture()  # rooms, no session yet
     start(client, owner, room)
@@ -69,7 +69,7 @@ def scripted(
     join_from(client, room, "cara@example.com", MAC_FIREFOX, "8.8.8.8", country="de")
     expect(client.post(f"/rooms/{room['room_id']}/leave", json={"credential": ann.credential}), 200)
     phone = Phone(client, podium, "CA-stats", "+48 600 100 301")
-    phone.dial()
+    phone.dial(TOLL_FREE)
     phone.pin(room["phone_listener_pin"])
     clock.advance(timedelta(minutes=3, seconds=10))
     capture()  # a call going on
@@ -122,7 +122,10 @@ def test_the_statistics_show_the_session(
     assert people["ann@example.com"]["seconds_present"] == 7 * 60 + 1
     assert people["ann@example.com"]["browser"] == "Chrome 120"
     assert people["ann@example.com"]["room_name"] == room["name"]
+    assert set(people["ann@example.com"]) == set(COLUMNS["attendees"])
     [call] = answer["phone"]
+    assert set(call) == set(COLUMNS["phone"])
+    assert (call["toll_free_calls"], call["toll_free_minutes"]) == (1, 9)
     assert (call["session"], call["calls"], call["minutes"]) == (1, 1, 9)  # 8 min 11 s, rounded up
 
 
@@ -141,6 +144,9 @@ def test_filters_and_csv(client: TestClient, podium: Podium, clock: ManualClock)
                        headers=owner.headers)  # fmt: skip
     assert empty.text.splitlines()[0].split(",")[:3] == ["room_id", "room_name", "session"]
     problem(client.get("/statistics/nothing.csv", headers=owner.headers), 422)
+    backwards = {"from": "2026-11-01T00:00:00Z", "to": "2026-10-01T00:00:00Z"}
+    found = problem(client.get("/statistics", params=backwards, headers=owner.headers), 422)
+    assert "must be before" in found["detail"]
 
 
 def test_as_of_equals_the_live_answer_and_a_rebuild_cut_there(
