@@ -28,6 +28,7 @@ from projections.statistics.as_of import PastStatistics
 from projections.statistics.view import COLUMNS, TABLES, Filters, StatisticsView
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
+READ = (RoomsProjection.name, AttendanceProjection.name)  # the read models the answer comes from
 Table = Literal[TABLES]  # type: ignore[valid-type] # a Literal of the table names, spelt once
 Instant = Annotated[str | None, Query(description="an ISO 8601 instant with its offset")]
 FROM = Query(alias="from", description="sessions started at or after (ISO instant)")
@@ -68,6 +69,8 @@ def gather(
     room: UUID | None,
     as_of: str | None,
 ) -> dict[str, Any]:
+    """The statistics answer: live from the read store, or from the log cut at ``as_of``;
+    ``position`` is the last log position the answer includes."""
     filters = Filters(instant("from", start), instant("to", end), str(room) if room else None)
     if filters.start and filters.end and filters.start >= filters.end:
         raise InvalidRequestError(f"from ({start}) must be before to ({end})")
@@ -77,12 +80,13 @@ def gather(
             raise NotFoundError("room not found")
     moment = instant("as_of", as_of)
     if moment is None:
-        position = podium.store.recorder.max_notification_id() or 0
         podium.projector.wait_for(
-            position,
+            podium.store.recorder.max_notification_id() or 0,
             timeout=podium.settings.read_your_writes_timeout,
             catch_up=podium.settings.project_inline,
         )
+        states = podium.projector.states()  # where the read models are, caught up or not
+        position = min(states[name].position for name in READ)
         view, now = StatisticsView(podium.read_store), podium.clock.now()
     else:
         now = podium.clock.now()
