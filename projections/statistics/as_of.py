@@ -30,6 +30,29 @@ from projections.statistics.view import StatisticsView
 from projections.store import SQLiteReadStore, migrate
 
 
+class ScratchStore(SQLiteReadStore):
+    """A SQLite read store with one connection for every thread, so closing it closes it: a
+    cut dropped from the cache leaves no connection open on a deleted file."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(path)
+        self._shared = sqlite3.connect(
+            path, timeout=30, isolation_level=None, check_same_thread=False
+        )
+        self._shared.row_factory = sqlite3.Row
+        self._reading = threading.Lock()
+
+    def _connection(self) -> sqlite3.Connection:
+        return self._shared
+
+    def query(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        with self._reading:  # one statement at a time on the shared connection
+            return super().query(sql, params)
+
+    def close(self) -> None:
+        self._shared.close()
+
+
 class PastStatistics:
     """Scratch read stores of the log cut at past positions, built on demand and cached."""
 
@@ -84,7 +107,7 @@ class PastStatistics:
     def _path(self, position: int) -> Path:
         return Path(self._directory.name) / f"cut-{position}.sqlite"
 
-    def _build(self, position: int) -> SQLiteReadStore:
+    def _build(self, position: int) -> ScratchStore:
         """A store of the log cut at ``position``: a copy of the nearest earlier cut in the
         cache caught up from there (its projection positions come with it), else projected
         from the start."""
@@ -97,7 +120,7 @@ class PastStatistics:
                 closing(sqlite3.connect(path)) as target,
             ):
                 source.backup(target)
-        store = SQLiteReadStore(path)
+        store = ScratchStore(path)
         if earlier is None:
             migrate(store)
         Projector(self.recorder, self.decode, store, self.projections()).catch_up(until=position)

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from api.routes.statistics import past_statistics
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
 from projections.projector import Projector
@@ -200,3 +201,15 @@ def test_a_bad_as_of_is_refused_with_a_reason(client: TestClient, as_of: str, sa
 def test_statistics_need_a_login(client: TestClient) -> None:
     """No credentials: 401."""
     assert client.get("/statistics").status_code == 401
+
+
+def test_as_of_in_any_order_with_a_tiny_cache(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """Latest first, one store kept: every cut is projected afresh or from what is left, the
+    evicted ones again when asked again; the answers stay those given live."""
+    owner, _, seen = scripted(client, podium, clock)
+    past_statistics(podium).cache_size = 1
+    for moment in [*reversed(seen), *seen]:
+        assert facts(stats(client, owner, as_of=moment.isoformat())) == facts(seen[moment])
+    assert len(list(Path(past_statistics(podium)._directory.name).iterdir())) <= 2  # db + wal
