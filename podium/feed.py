@@ -7,7 +7,7 @@ The value is a schema-versioned JSON envelope of the event *as the store's mappe
 
     {"schema": 1, "id": 42, "topic": "domain.room:Room.Created", "context": "rooms",
      "aggregate_id": "…", "version": 1, "timestamp": "2026-…+00:00", "data": {…},
-     "sealed": []}
+     "sealed": [], "types": [[["starts_at"], "datetime"]]}
 
 ``id`` is the notification id: the event's position in the one global order, which consumers
 deduplicate and resume by. ``sealed`` names fields of ``data`` whose values are ciphertext.
@@ -19,10 +19,13 @@ consumers must treat a sealed field as opaque.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
+from enum import Enum
 from typing import Any, Final
+from uuid import UUID
 
 import orjson
+from eventsourcing.utils import get_topic, resolve_topic
 
 SCHEMA: Final = 1
 
@@ -93,10 +96,56 @@ def envelope(notification_id: int, topic: str, event: Any) -> bytes:
             "timestamp": event.timestamp.isoformat(),
             "data": data,
             "sealed": [],
+            "types": types_in(data),
         },
         default=_plain,
         option=orjson.OPT_NON_STR_KEYS,
     )
+
+
+Path = list[str | int]
+
+
+def types_in(data: Any, path: Path | None = None) -> list[list[Any]]:
+    """``[path, kind]`` for every value of ``data`` that JSON writes as a string but Python
+    reads as a type (a UUID, datetime, date, enum), at any depth: a field annotated ``Any``
+    (a room's settings) nests them, so annotations alone cannot say. An addition to schema 1:
+    a reader that ignores it still reads the JSON it always did."""
+    path = path or []
+    if type(data) in (str, int, float, bool, type(None)):
+        return []
+    if isinstance(data, dict):
+        return [t for key, item in data.items() for t in types_in(item, [*path, key])]
+    if isinstance(data, list | tuple):
+        return [t for i, item in enumerate(data) for t in types_in(item, [*path, i])]
+    if isinstance(data, UUID):
+        return [[path, "uuid"]]
+    if isinstance(data, datetime):
+        return [[path, "datetime"]]
+    if isinstance(data, date):
+        return [[path, "date"]]
+    if isinstance(data, Enum):
+        return [[path, f"enum {get_topic(type(data))}"]]
+    return []
+
+
+def _retype(kind: str, value: Any) -> Any:
+    if kind == "uuid":
+        return UUID(value)
+    if kind == "datetime":
+        return datetime.fromisoformat(value)
+    if kind == "date":
+        return date.fromisoformat(value)
+    if kind.startswith("enum "):
+        return resolve_topic(kind.removeprefix("enum "))(value)
+    raise ValueError(f"unknown type {kind!r} in a feed value")
+
+
+def _set_typed(data: Any, path: Path, kind: str) -> None:
+    *parents, last = path
+    for step in parents:
+        data = data[step]
+    data[last] = _retype(kind, data[last])
 
 
 def headers(notification_id: int, topic: str, event: Any) -> list[tuple[str, bytes]]:
@@ -124,3 +173,31 @@ def read(value: bytes) -> dict[str, Any]:
     if parsed.get("schema") != SCHEMA:
         raise ValueError(f"feed value of schema {parsed.get('schema')!r}; this reads {SCHEMA}")
     return parsed
+
+
+# --- events back from the feed ----------------------------------------------------------------
+
+
+def event_of(value: bytes | Mapping[str, Any]) -> Any:
+    """The typed domain event a feed value carries, as the store's mapper would decode it.
+
+    The envelope's ``data`` is plain JSON (a contract for any consumer, in any language); a
+    Python consumer wants the event itself. The class is resolved from ``topic``; the values
+    ``types`` lists are rebuilt (UUIDs, datetimes, dates, enums, at any depth); the store's
+    transcoder keeps no other types, so nothing else needs rebuilding. (Annotations alone
+    cannot do it: fields annotated ``dict[str, Any]``, a room's settings, nest datetimes.)
+    Sealed fields stay opaque.
+    """
+    parsed = read(value) if isinstance(value, bytes | bytearray) else dict(value)
+    cls = resolve_topic(parsed["topic"])
+    sealed = set(parsed.get("sealed") or ())
+    state: dict[str, Any] = dict(parsed["data"])
+    for path, kind in parsed.get("types", ()):
+        if path and path[0] not in sealed:
+            _set_typed(state, path, kind)
+    state["originator_id"] = UUID(parsed["aggregate_id"])
+    state["originator_version"] = int(parsed["version"])
+    state["timestamp"] = datetime.fromisoformat(parsed["timestamp"])
+    event = object.__new__(cls)
+    object.__setattr__(event, "__dict__", state)  # as eventsourcing's mapper does
+    return event
