@@ -215,6 +215,38 @@ def relay() -> None:
         podium.close()
 
 
+@app.command("feed-project")
+def feed_project(
+    group: Annotated[str, typer.Option(help="the Kafka consumer group (one per read store)")] = (
+        "podium-projector"
+    ),
+) -> None:
+    """Project the Kafka feed into this read store as a consumer group (decision 0035): the
+    per-aggregate read models only (those that read across aggregates need the log's global
+    order and stay with the database projector: feed_projector.GLOBAL_ORDER). Never run both
+    on the same read models of one read store."""
+    from workers.feed_projector import FeedProjector, per_aggregate
+
+    logging.basicConfig(level=logging.INFO)
+    podium = _podium()
+    stop = threading.Event()
+    try:
+        with startup.one_line_failures("feed-project"):
+            settings = podium.settings
+            projector = FeedProjector(
+                podium.read_store,
+                per_aggregate(podium.projector.projections),
+                settings.kafka_servers,
+                settings.kafka_topic_prefix,
+                group=group,
+            )
+        projector.run_forever(stop)
+    except KeyboardInterrupt:
+        stop.set()
+    finally:
+        podium.close()
+
+
 @app.command("policies")
 def run_policies() -> None:
     """React to what happens (a session ended: slot freed, thank-you mails), following the log

@@ -40,13 +40,25 @@ log = logging.getLogger(__name__)
 Outcome = Literal["applied", "duplicate", "held"]
 GROUP = "podium-projector"
 
-# Read models that follow one aggregate's events into rows keyed by another's (a stream routed
-# to its room by the room's created event, a join counted into a session's attendance, a
-# timeline entry under an owner found through the account): they need the log's *global*
-# order, which the feed's partitions do not keep. Consumed in feed order they came out
-# different (tests/integration/test_feed_projector.py found these three); they stay with the
-# database projector until they tolerate any interleaving.
-GLOBAL_ORDER: frozenset[str] = frozenset({"attendance", "room_feed", "timeline"})
+# Read models that read another aggregate's rows while applying an event (a stream routed to
+# its room by the room's created event, an answer counted only while its poll is open, a mark
+# drawn on its room's board, a renewal that looks up its subaccounts' packages, a timeline
+# entry under an owner found through the account): they need the log's *global* order, which
+# the feed's partitions do not keep. Consumed in feed order, attendance, room_feed, timeline
+# and polls came out different (tests/integration/test_feed_projector.py); whiteboard,
+# recordings and account_summary read across aggregates the same way (read in their code).
+# They stay with the database projector until they tolerate any interleaving.
+GLOBAL_ORDER: frozenset[str] = frozenset(
+    {
+        "account_summary",
+        "attendance",
+        "polls",
+        "recordings",
+        "room_feed",
+        "timeline",
+        "whiteboard",
+    }
+)
 
 
 def per_aggregate(projections: Sequence[Projection]) -> list[Projection]:

@@ -7,6 +7,11 @@ a version that jumps is reported and held, and applied once the missing one arri
 
 from __future__ import annotations
 
+import contextlib
+import os
+import signal
+import subprocess
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,11 +23,13 @@ from fastapi.testclient import TestClient
 from kafka import KafkaProducer
 
 from podium import feed
-from podium.bootstrap import Podium
+from podium.bootstrap import Podium, build_read_store
 from podium.clock import ManualClock
+from podium.settings import Settings
 from projections.store import PostgresReadStore, ReadStore, SQLiteReadStore, migrate
 from tests.e2e.test_feed_events import rich_log
-from workers.feed_projector import FeedProjector, per_aggregate
+from tests.integration.test_cli import PODIUM
+from workers.feed_projector import GLOBAL_ORDER, FeedProjector, per_aggregate
 from workers.relay import Relay
 
 
@@ -98,6 +105,7 @@ def test_read_models_from_the_feed_equal_those_from_the_database(
     prefix: str,
     fresh: ReadStore,
 ) -> None:
+    assert {p.name for p in podium.projector.projections} >= GLOBAL_ORDER  # no stale name
     rich_log(client, podium, clock)
     sent = relayed(podium, kafka_servers, prefix)
     podium.projector.catch_up()
@@ -206,3 +214,91 @@ def test_a_version_gap_is_reported_and_held_until_it_fills(
     finally:
         producer.close()
         projector.close()
+
+
+@pytest.fixture
+def elsewhere(podium: Podium, tmp_path: Path) -> Iterator[Settings]:
+    """Settings of another deployment's store (its own read models), empty."""
+    settings = podium.settings
+    if settings.store == "sqlite":
+        yield settings.model_copy(update={"data_dir": tmp_path / "elsewhere"})
+        return
+    schema = f"f_{uuid.uuid4().hex[:12]}"
+    plain = settings.postgres_conninfo().rsplit(" options=", 1)[0]
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"CREATE SCHEMA {schema}")
+    yield settings.model_copy(update={"pg_schema": schema})
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def _feed_project(settings: Settings, servers: str, prefix: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        **settings.store_variables(),
+        "PODIUM_KAFKA_SERVERS": servers,
+        "PODIUM_KAFKA_TOPIC_PREFIX": prefix,
+    }
+    return subprocess.Popen(
+        [*PODIUM, "feed-project", "--group", f"{prefix}cli"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+def test_a_feed_projector_killed_mid_stream_ends_with_the_same_read_models(
+    client: TestClient,
+    podium: Podium,
+    clock: ManualClock,
+    kafka_servers: str,
+    prefix: str,
+    elsewhere: Settings,
+) -> None:
+    """``podium feed-project`` killed with SIGKILL while consuming, started again: every
+    aggregate applied to its last version, exactly once, and the read models as projected
+    from the database."""
+    rich_log(client, podium, clock)
+    relayed(podium, kafka_servers, prefix)
+    podium.projector.catch_up()
+    log = podium.store.recorder.select_notifications(1, 1_000_000)
+    last = {str(n.originator_id): n.originator_version for n in log}
+    first = _feed_project(elsewhere, kafka_servers, prefix)
+    store = None
+    try:
+        deadline = time.monotonic() + 60
+        while store is None or not store.query("SELECT 1 FROM feed_applied LIMIT 1"):
+            assert first.poll() is None, first.stderr.read() if first.stderr else ""
+            assert time.monotonic() < deadline, "the feed projector applied nothing"
+            time.sleep(0.01)
+            if store is None and (
+                elsewhere.store == "postgres" or elsewhere.sqlite_read_path.exists()
+            ):
+                with contextlib.suppress(Exception):
+                    probe = build_read_store(elsewhere)
+                    probe.query("SELECT 1 FROM feed_applied LIMIT 1")
+                    store = probe
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        second = _feed_project(elsewhere, kafka_servers, prefix)
+        try:
+            deadline = time.monotonic() + 90
+            while True:
+                rows = store.query("SELECT aggregate_id, version FROM feed_applied")
+                if {str(r["aggregate_id"]): int(r["version"]) for r in rows} == last:
+                    break
+                assert second.poll() is None, second.stderr.read() if second.stderr else ""
+                assert time.monotonic() < deadline, "the feed projector did not catch up"
+                time.sleep(0.1)
+        finally:
+            second.terminate()
+            second.wait(timeout=30)
+        ours, theirs = tables(podium, store), tables(podium, podium.read_store)
+        differ = sorted(t for t in theirs if ours[t] != theirs[t])
+        assert differ == [], differ
+        assert store.query("SELECT * FROM feed_gaps") == []
+    finally:
+        if first.poll() is None:
+            first.kill()
+        if store is not None:
+            store.close()
