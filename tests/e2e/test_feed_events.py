@@ -1,8 +1,8 @@
 """Events back from the feed: ``feed.event_of`` rebuilds each event as the store decodes it.
 
 A rich scripted log (accounts, billing, subaccounts, rooms, a live session with chat, hands,
-polls, a CTA, audio modes and recording) is put through ``feed.envelope`` and back; every
-event must equal, field by field and type by type, what the store's mapper decodes.
+polls, a CTA, audio modes, recording and the whiteboard) is put through ``feed.envelope`` and
+back; every event must equal, field by field and type by type, what the store's mapper decodes.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from podium import feed
 from podium.bootstrap import Podium
 from podium.clock import ManualClock
+from tests.e2e.engagement import room_path
 from tests.e2e.helpers import (
     CARD_DECLINED,
     CARD_OK,
@@ -29,6 +30,7 @@ from tests.e2e.helpers import (
 from tests.e2e.live_room import LiveRoom, presenter
 from tests.e2e.rooms import join, schedule
 from tests.e2e.test_live_sessions import end, permanent_room, start
+from tests.e2e.test_live_whiteboard import collaborate, stroke
 from tests.e2e.test_room_replay import script
 
 
@@ -57,6 +59,10 @@ def rich_log(client: TestClient, podium: Podium, clock: ManualClock) -> None:
         clock.advance(timedelta(seconds=7))
         step()
     join(client, live.room, "late@example.com")
+    expect(stroke(client, live.room, owner), 200)
+    collaborate(client, live.room, owner, on=True)
+    expect(client.post(room_path(live.room, "whiteboard/clear"), headers=owner.headers), 200)
+    expect(stroke(client, live.room, owner), 200)
     clock.advance(timedelta(seconds=7))
     end(client, owner, live.room)
 
