@@ -46,10 +46,12 @@ GROUP = "podium-projector"
 # entry under an owner found through the account): they need the log's *global* order, which
 # the feed's partitions do not keep. Consumed in feed order, attendance, room_feed, timeline
 # and polls came out different (tests/integration/test_feed_projector.py); whiteboard,
-# recordings and account_summary read across aggregates the same way (read in their code).
+# recordings and account_summary read across aggregates the same way (read in their code);
+# account_events finds a stream's account through the room its first event names.
 # They stay with the database projector until they tolerate any interleaving.
 GLOBAL_ORDER: frozenset[str] = frozenset(
     {
+        "account_events",
         "account_summary",
         "attendance",
         "polls",
