@@ -21,6 +21,8 @@ from collections.abc import Callable
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from podium.logs import REQUEST_ID
+
 log = logging.getLogger("podium.requests")
 
 HEADER = "X-Request-Id"
@@ -56,6 +58,13 @@ class LastResort:
             await self.app(scope, receive, send)
             return
         request_id = request_id_of(scope)
+        token = REQUEST_ID.set(request_id)  # every log record of this request names it
+        try:
+            await self._answer(scope, receive, send, request_id)
+        finally:
+            REQUEST_ID.reset(token)
+
+    async def _answer(self, scope: Scope, receive: Receive, send: Send, request_id: str) -> None:
         started = False
 
         async def tagged(message: Message) -> None:

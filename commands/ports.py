@@ -79,3 +79,11 @@ class CountryLookup(Protocol):
     (private, reserved, malformed). Asked when a join is written (decision 0027)."""
 
     def country(self, ip: str) -> str | None: ...
+
+
+class CommandMetrics(Protocol):
+    """Where the command runner reports each command it ran (``podium.metrics``)."""
+
+    def command_ran(self, name: str, outcome: str, seconds: float) -> None: ...
+
+    def command_failed(self, name: str, error: str, seconds: float) -> None: ...

@@ -48,6 +48,8 @@ from domain.room import Room
 from podium.client_info import IptoccCountries, UaParserDevices
 from podium.clock import SystemClock
 from podium.dial_in import ServiceControls, StoreReadings
+from podium.metrics import Metrics
+from podium.outage import StoreWatch
 from podium.passwords import Argon2Hasher
 from podium.payments import SandboxGateway
 from podium.session_pdf import render_session_report
@@ -174,6 +176,8 @@ class Podium:
     storage: Storage
     session_reports: SessionReports
     webhooks: Webhooks
+    metrics: Metrics = field(default_factory=Metrics)
+    watch: StoreWatch | None = None  # PostgreSQL's reachability, where a process starts one
     extras: dict[str, object] = field(default_factory=dict)
 
     def public_room_url(self, account_id: str, name_url: str) -> str:
@@ -205,7 +209,7 @@ def lockout_policy(settings: Settings) -> LockoutPolicy:
 def build_read_store(settings: Settings) -> ReadStore:
     if settings.store == "sqlite":
         return SQLiteReadStore(settings.sqlite_read_path)
-    return PostgresReadStore(settings.postgres_conninfo())
+    return PostgresReadStore(settings.postgres_conninfo(), timeout=settings.pg_connect_timeout)
 
 
 def bootstrap(
@@ -223,7 +227,8 @@ def bootstrap(
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     store = EventStore(settings.event_store_env(), OrjsonTranscoder(), secret=settings.secret)
-    runner = CommandRunner(store, clock)
+    metrics = Metrics()
+    runner = CommandRunner(store, clock, metrics=metrics)
     read_store = build_read_store(settings)
     if apply_migrations:
         migrate(read_store)
@@ -304,7 +309,7 @@ def bootstrap(
         ],
         clock.now,
     )
-    return Podium(
+    podium = Podium(
         settings=settings,
         clock=clock,
         store=store,
@@ -366,4 +371,7 @@ def bootstrap(
         storage=storage,
         session_reports=session_reports,
         webhooks=Webhooks(runner, settings.secret, settings.webhook_allow_private),
+        metrics=metrics,
     )
+    metrics.follow(podium)
+    return podium

@@ -11,7 +11,7 @@ from uuid import UUID
 
 import typer
 
-from podium import startup
+from podium import logs, startup
 from podium.audit.report import DEFAULT_LIMIT
 from podium.bootstrap import Podium, bootstrap
 from podium.mail import SmtpTransport
@@ -30,6 +30,12 @@ app = typer.Typer(help="Podium: an event-sourced webinar platform backend.", no_
 def _podium() -> Podium:
     with startup.one_line_failures("start"):
         return bootstrap(startup.settings())
+
+
+def _configure_logs() -> None:
+    """JSON or text logs, as the settings say (podium.logs); a bad setting is one line."""
+    with startup.one_line_failures("start"):
+        logs.configure(startup.settings())
 
 
 def _transport(settings: Settings) -> SmtpTransport:
@@ -76,7 +82,7 @@ def serve(
     from api.app import create_app
     from workers import scheduler
 
-    logging.basicConfig(level=logging.INFO)
+    _configure_logs()
     with startup.one_line_failures("start"):
         settings = startup.settings()
         # Bound first, before the data directory is touched: a second Podium on the same port
@@ -132,7 +138,7 @@ def media() -> None:
 
     from media.service import create_media_app
 
-    logging.basicConfig(level=logging.INFO)
+    _configure_logs()
     with startup.one_line_failures("start the media plane"):
         settings = startup.settings()
         if len(settings.media_secret) < 16:
@@ -153,7 +159,8 @@ def server_config(api: FastAPI, settings: Settings) -> uvicorn.Config:
     """The HTTP server's configuration: room clients' frames bounded like request bodies."""
     import uvicorn
 
-    return uvicorn.Config(api, ws_max_size=settings.ws_max_frame_bytes)
+    # log_config=None: uvicorn's loggers go through the root handler podium.logs set up.
+    return uvicorn.Config(api, ws_max_size=settings.ws_max_frame_bytes, log_config=None)
 
 
 def _start_mail_sink(host: str, port: int) -> None:
@@ -177,6 +184,7 @@ def project() -> None:
     """Keep the read models up to date, polling the log (a separate process in production)."""
     from podium.following import Listener
 
+    _configure_logs()
     podium = _podium()
     stop = threading.Event()
     listener = None
@@ -202,7 +210,7 @@ def relay() -> None:
     none dropped; one active relay at a time, others wait as standbys (decision 0031)."""
     from workers.relay import Relay
 
-    logging.basicConfig(level=logging.INFO)
+    _configure_logs()
     podium = _podium()
     stop = threading.Event()
     try:
@@ -251,7 +259,7 @@ def feed_project(
 def run_policies() -> None:
     """React to what happens (a session ended: slot freed, thank-you mails), following the log
     until interrupted (a separate process in production; ``serve`` runs it in-process)."""
-    logging.basicConfig(level=logging.INFO)
+    _configure_logs()
     podium = _podium()
     stop = threading.Event()
     try:
@@ -331,7 +339,7 @@ def run_scheduler() -> None:
     """Run the scheduled jobs (renewals, trial expiry, mail delivery) until interrupted."""
     from workers import scheduler
 
-    logging.basicConfig(level=logging.INFO)
+    _configure_logs()
     podium = _podium()
     jobs = scheduler.start(podium, _transport(podium.settings))
     try:
@@ -348,6 +356,7 @@ def mailer(interval: float = 5.0) -> None:
     """Deliver the outbox over SMTP until interrupted."""
     from workers.mailer import deliver_due
 
+    _configure_logs()
     podium = _podium()
     transport = _transport(podium.settings)
     try:

@@ -28,6 +28,10 @@ class Settings(BaseSettings):
     pg_dbname: str = "podium"
     pg_schema: str = "public"  # tests give each run its own schema
     pg_pool_size: int = 10
+    # How long a request waits for a PostgreSQL connection before it gives up (503), and how
+    # often a process checks the server while it is unreachable (decision 0032).
+    pg_connect_timeout: int = Field(default=5, ge=1, le=60)
+    pg_probe_interval: float = Field(default=1.0, gt=0, le=60)
     # Aggregates kept in memory between commands (0: none). Each read still fetches the events
     # stored since (fast-forward), so other processes' writes are always seen.
     aggregate_cache_size: int = 10_000
@@ -143,6 +147,14 @@ class Settings(BaseSettings):
     webhook_retry_for: float = Field(default=86_400.0, gt=0)
     webhook_rotation_grace: float = Field(default=86_400.0, ge=0)
     webhook_poll_interval: float = Field(default=0.5, gt=0)
+    # Operations (decision 0032). Logs: ``json`` lines or ``text``; ``auto`` is JSON in
+    # production, text elsewhere. ``metrics_port``: where a worker process (projector, policies,
+    # scheduler, mailer, media) serves /health, /health/ready and /metrics; 0 turns it off (the
+    # API serves them on its own port).
+    log_format: Literal["auto", "json", "text"] = "auto"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = Field(default=0, ge=0, le=65535)
 
     @field_validator(
         "limit_log_in_per_email",
@@ -253,6 +265,7 @@ class Settings(BaseSettings):
             "POSTGRES_PORT": str(self.pg_port),
             "POSTGRES_USER": self.pg_user,
             "POSTGRES_PASSWORD": self.pg_password,
+            "POSTGRES_CONNECT_TIMEOUT": str(self.pg_connect_timeout),
             "POSTGRES_POOL_SIZE": str(self.pg_pool_size),
             "POSTGRES_MAX_OVERFLOW": str(self.pg_pool_size),
             "POSTGRES_SCHEMA": self.pg_schema,
@@ -262,5 +275,5 @@ class Settings(BaseSettings):
         return (
             f"host={self.pg_host} port={self.pg_port} user={self.pg_user} "
             f"password={self.pg_password} dbname={self.pg_dbname} "
-            f"options=-csearch_path={self.pg_schema}"
+            f"connect_timeout={self.pg_connect_timeout} options=-csearch_path={self.pg_schema}"
         )

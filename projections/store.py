@@ -190,10 +190,16 @@ class PostgresReadStore:
 
     dialect = "postgres"
 
-    def __init__(self, conninfo: str, pool_size: int = 4) -> None:
+    def __init__(self, conninfo: str, pool_size: int = 4, timeout: float = 30.0) -> None:
         self.conninfo = conninfo
+        # ``timeout``: how long a caller waits for a connection (the server down: PoolTimeout).
         self._pool = ConnectionPool(
-            conninfo, min_size=1, max_size=pool_size, kwargs={"row_factory": dict_row}, open=True
+            conninfo,
+            min_size=1,
+            max_size=pool_size,
+            kwargs={"row_factory": dict_row},
+            open=True,
+            timeout=timeout,
         )
 
     @contextmanager
@@ -212,6 +218,10 @@ class PostgresReadStore:
         with self._pool.connection() as conn, conn.cursor() as cursor:
             cursor.execute(sql, storable(params))
             return cast(list[Row], cursor.fetchall())
+
+    def check_connections(self) -> None:
+        """Drop pooled connections the server closed (it restarted), so none is handed out."""
+        self._pool.check()
 
     def close(self) -> None:
         self._pool.close()

@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from api.deps import PodiumDep
 from api.errors import PROBLEM, problem
 from podium.bootstrap import Podium
+from podium.metrics import CONTENT_TYPE
 
 router = APIRouter(tags=["health"])
 
@@ -113,3 +114,10 @@ def ready(podium: PodiumDep) -> JSONResponse:
         return JSONResponse(body)
     details = {k: v for k, v in body.items() if k != "status"}  # status is the HTTP one here
     return problem(503, "; ".join(body["problems"]), health=body["status"], **details)
+
+
+@router.get("/metrics", include_in_schema=False)
+def metrics(podium: PodiumDep) -> Response:
+    """Prometheus metrics of this process: commands, HTTP latency, projection lag, mail queue
+    (``podium.metrics``). Restrict it at the proxy: it is for the monitoring system."""
+    return Response(podium.metrics.exposition(), media_type=CONTENT_TYPE)

@@ -21,6 +21,11 @@ class OutboxView:
             (now.isoformat(), limit),
         )
 
+    def pending_count(self) -> int:
+        """Messages not delivered yet, due or backing off (the mail queue's length)."""
+        rows = self.store.query("SELECT COUNT(*) AS pending FROM outbox WHERE status = 'pending'")
+        return int(rows[0]["pending"])
+
     def to(self, recipient: str) -> list[Row]:
         return self.store.query(
             "SELECT mail_id, subject, body, purpose, status, attempts, last_error, queued_at, "
