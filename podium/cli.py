@@ -15,6 +15,7 @@ from podium import logs, startup
 from podium.audit.report import DEFAULT_LIMIT
 from podium.bootstrap import Podium, bootstrap
 from podium.mail import SmtpTransport
+from podium.outage import watch_store
 from podium.settings import Settings
 from projections.positions import ProjectionFailure
 
@@ -92,6 +93,8 @@ def serve(
         if sink:
             settings = settings.model_copy(update={"smtp_port": startup.sink_port(settings)})
         podium = bootstrap(settings)
+        if settings.store == "postgres":  # answer 503 at once while PostgreSQL is down (0032)
+            podium.watch = watch_store(podium)
         api = create_app(podium)
         plane = _media_plane(podium)
         if sink:  # last, so a failure before it leaves no sink's chatter behind

@@ -19,10 +19,14 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 import psycopg
 import psycopg_pool
 from eventsourcing import persistence
+
+if TYPE_CHECKING:
+    from podium.bootstrap import Podium
 
 log = logging.getLogger(__name__)
 
@@ -121,3 +125,18 @@ class StoreWatch:
         if conn is not None:
             with contextlib.suppress(Exception):
                 conn.close()
+
+
+def watch_store(podium: Podium) -> StoreWatch:
+    """A started watch over ``podium``'s PostgreSQL; on recovery both pools drop dead links."""
+    recovery: list[Callable[[], None]] = []
+    check = getattr(podium.read_store, "check_connections", None)
+    if check is not None:
+        recovery.append(check)
+    pool = getattr(getattr(podium.store.recorder, "datastore", None), "pool", None)
+    if pool is not None:
+        recovery.append(pool.check)
+    settings = podium.settings
+    watch = StoreWatch(settings.postgres_conninfo(), settings.pg_probe_interval, recovery)
+    watch.start()
+    return watch

@@ -15,6 +15,7 @@ from api.deps import current_principal
 from api.middleware.auth_first import AuthenticateFirst, panel_key
 from api.middleware.body_limit import BodyLimit
 from api.middleware.headers import SecurityHeaders
+from api.middleware.outage import StoreOutage
 from podium.bootstrap import Podium
 
 
@@ -26,4 +27,5 @@ def install(app: FastAPI, podium: Podium) -> None:
         AuthenticateFirst, podium=podium, marker=current_principal, find_key=panel_key
     )
     app.add_middleware(BodyLimit, default=settings.max_body_bytes)
+    app.add_middleware(StoreOutage, podium=podium)  # inside the headers: a 503 carries them
     app.add_middleware(SecurityHeaders, https=settings.behind_https)

@@ -90,7 +90,11 @@ def report(podium: Podium) -> dict[str, Any]:
 
 @router.get("/health")
 def health(podium: PodiumDep) -> dict[str, Any]:
-    """Liveness: 200 while serving; ``status`` is ``degraded`` when a read model has stopped."""
+    """Liveness: 200 while serving; ``status`` is ``degraded`` when a read model has stopped,
+    ``unavailable`` (without asking the store) while PostgreSQL is unreachable."""
+    if podium.watch is not None and podium.watch.down:
+        problem_ = f"PostgreSQL unreachable: {podium.watch.last_error}"
+        return {"status": "unavailable", "store": podium.settings.store, "problems": [problem_]}
     return report(podium)
 
 
