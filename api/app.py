@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from api import contract, docs, errors, gateway, middleware, throttle
+from api.middleware.metrics import RequestMetrics
 from api.routes import router
 from api.v1 import create_v1_app
 from podium.bootstrap import Podium
@@ -37,4 +38,5 @@ def create_app(podium: Podium) -> FastAPI:
     docs.install(app)
     middleware.install(app, podium)
     errors.install_last_resort(app)  # last, so outermost: see api.last_resort
+    app.add_middleware(RequestMetrics, metrics=podium.metrics)  # sees the final status
     return app

@@ -31,6 +31,10 @@ def test_metrics_count_commands_routes_lag_and_mail(client: TestClient, podium: 
     assert "podium_log_head" in text
     # Route templates, never raw paths: the label set stays bounded.
     assert "not-a-room" not in text
+    assert (
+        sample(text, 'podium_http_requests_total{method="POST",route="/accounts",status="201"}')
+        == 1
+    )
 
 
 def test_periodic_scheduler_lines_are_debug(settings: Settings) -> None:
