@@ -122,3 +122,29 @@ def _drawn(page: Page, canvas: str) -> bool:
             canvas,
         )
     )
+
+
+def test_the_statistics_tab_draws_its_charts_from_the_statistics_api(
+    http: httpx.Client, open_page: Callable[[str, str], Page]
+) -> None:
+    room = scripted_session(http)
+    page = logged_in(open_page, "statistics")
+    page.click("#tabs [data-tab=statistics]")
+    page.wait_for_function("() => podiumPanel.statistics !== null && podiumPanel.loading === 0")
+    shown = page.evaluate("podiumPanel.statistics")
+    assert shown == ok(http.get("/statistics", headers=_owner(room)))  # the API's answer
+    charts: dict[str, Any] = page.evaluate("podiumPanel.charts")
+
+    def drawn_as(name: str) -> dict[str, int]:
+        chart = charts[name]
+        return dict(zip(chart["labels"], chart["series"][0]["data"], strict=True))
+
+    assert drawn_as("chart-countries") == {"GB": 1, "PL": 1, "DE": 1}
+    assert drawn_as("chart-devices") == {"desktop": 2, "mobile": 1}
+    assert drawn_as("chart-kinds") == {"webinar": 1}
+    assert sum(drawn_as("chart-months").values()) == 1
+    for canvas in ("chart-months", "chart-kinds", "chart-countries", "chart-devices"):
+        assert _drawn(page, canvas), canvas
+    rows = page.inner_text("#stat-attendees tbody")
+    for email in ("ann@example.com", "bob@example.com", "cara@example.com"):
+        assert email in rows
