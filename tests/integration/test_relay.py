@@ -62,32 +62,25 @@ def consume(servers: str, prefix: str, at_least: int, timeout: float = 60.0) -> 
         while len(received) < at_least and time.monotonic() < deadline:
             for batch in consumer.poll(timeout_ms=500).values():
                 for record in batch:
-                    received.append(
-                        {
-                            "topic": record.topic,
-                            "partition": record.partition,
-                            "offset": record.offset,
-                            "key": record.key,
-                            "headers": dict(record.headers),
-                            "value": feed.read(record.value),
-                        }
-                    )
+                    received.append(_message(record))
         # Anything more (a duplicate) has had its chance to arrive too.
         for batch in consumer.poll(timeout_ms=1000).values():
             for record in batch:
-                received.append(
-                    {
-                        "topic": record.topic,
-                        "partition": record.partition,
-                        "offset": record.offset,
-                        "key": record.key,
-                        "headers": dict(record.headers),
-                        "value": feed.read(record.value),
-                    }
-                )
+                received.append(_message(record))
         return received
     finally:
         consumer.close()
+
+
+def _message(record: Any) -> Message:
+    return {
+        "topic": record.topic,
+        "partition": record.partition,
+        "offset": record.offset,
+        "key": record.key,
+        "headers": dict(record.headers),
+        "value": feed.read(record.value),
+    }
 
 
 def some_activity(client: TestClient, email: str) -> Caller:
