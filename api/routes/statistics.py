@@ -20,6 +20,7 @@ from fastapi.responses import Response
 
 from api.contract import problems
 from api.deps import CurrentPrincipal, PodiumDep
+from api.responses.statistics import Statistics
 from domain.errors import InvalidRequestError, NotFoundError
 from podium.bootstrap import Podium
 from projections.attendance.projection import AttendanceProjection
@@ -102,7 +103,7 @@ def gather(
     return {**answer, "as_of": moment.isoformat() if moment else None, "position": position}
 
 
-@router.get("", responses=problems(404, 422))
+@router.get("", response_model=Statistics, responses=problems(404, 422))
 def statistics(
     who: CurrentPrincipal,
     podium: PodiumDep,
