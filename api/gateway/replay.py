@@ -90,10 +90,15 @@ def session_of(podium: Podium, room_id: UUID, number: int) -> Session:
     )
 
 
+MOMENT_CHARS = 64  # the length GET .../state?at= allows its query parameter
+
+
 def position_of(podium: Podium, session: Session, moment: str) -> int:
     """The position a moment names: an integer position inside the session, or an instant
     between its start and its end (now, while it runs). InvalidRequestError otherwise."""
     text = moment.strip()
+    if len(text) > MOMENT_CHARS:  # int() of thousands of digits raises, and no moment is long
+        raise InvalidRequestError(f"a moment is at most {MOMENT_CHARS} characters")
     if text.lstrip("-").isdigit():
         position = int(text)
         last = (

@@ -121,6 +121,7 @@ def test_bad_playback_requests_are_closed_with_a_reason(client: TestClient) -> N
         (f"{base}/1/playback?api_key={key}&speed=fast", 422),
         (f"{base}/1/playback?api_key={key}&from=soon", 422),
         (f"{base}/1/playback?api_key={key}&from=2000-01-01T00:00:00Z", 422),
+        (f"{base}/1/playback?api_key={key}&from={'9' * 5000}", 422),  # int() would raise
     ]
     for path, status in cases:
         with client.websocket_connect(path) as socket:
