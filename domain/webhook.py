@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.copying import CheapCopy
-from domain.errors import RuleViolationError
+from domain.errors import InvalidRequestError, RuleViolationError
 
 
 class WebhookEndpoint(CheapCopy, Aggregate):
@@ -134,6 +134,10 @@ class WebhookEndpoint(CheapCopy, Aggregate):
             raise RuleViolationError("a replay starts at a position or at an instant, one of them")
         if position is not None and position < 0:
             raise RuleViolationError("a position is 0 or more")
+        if since is not None and since > at:
+            raise InvalidRequestError(
+                f"a replay starts at a past instant; {since.isoformat()} is in the future"
+            )
         self._replay_requested(self.replays + 1, position, since, at)
         return self.replays
 

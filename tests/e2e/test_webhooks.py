@@ -156,6 +156,8 @@ def test_a_replay_needs_one_start_and_is_idempotent(client: TestClient, podium: 
     both = {"position": 1, "since": "2026-10-15T09:00:00+00:00"}
     problem(client.post(path, json=both, headers=owner.headers), 422)
     problem(client.post(path, json={"since": "2026-10-15T09:00:00"}, headers=owner.headers), 422)
+    future = {"since": "2026-10-16T09:00:00+00:00"}  # the clock stands a day before
+    assert "future" in problem(client.post(path, json=future, headers=owner.headers), 422)["detail"]
     headers = {**owner.headers, "Idempotency-Key": "replay-1"}
     first = expect(client.post(path, json={"position": 0}, headers=headers), 202)
     head = podium.store.recorder.max_notification_id()
