@@ -13,17 +13,15 @@ this origin. ``/`` leads here.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import Final
 
 from fastapi import APIRouter
 from fastapi.responses import RedirectResponse, Response
 
-from domain.errors import NotFoundError
+from api.static_pages import StaticPage
 
 router = APIRouter(tags=["panel page"])
 
-STATIC = files("api") / "static" / "panel"
 ASSETS: Final = {
     "panel.js": "text/javascript",
     "charts.js": "text/javascript",
@@ -36,10 +34,7 @@ PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
-
-
-def _read(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
+PAGE = StaticPage("panel", ASSETS, PAGE_POLICY, {"Cache-Control": "no-cache"})
 
 
 @router.get("/", include_in_schema=False)
@@ -50,21 +45,10 @@ def home() -> RedirectResponse:
 
 @router.get("/panel", response_class=Response, include_in_schema=False)
 def panel_page() -> Response:
-    return Response(
-        _read("index.html"),
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": PAGE_POLICY},
-    )
+    return PAGE.page()
 
 
 @router.get("/panel/assets/{name:path}", response_class=Response, include_in_schema=False)
 def panel_asset(name: str) -> Response:
     """The page's scripts, stylesheet and vendored library; nothing else is served."""
-    media_type = ASSETS.get(name)
-    if media_type is None:
-        raise NotFoundError(f"no asset {name!r}; the page's assets are {', '.join(ASSETS)}")
-    return Response(
-        _read(name),
-        media_type=f"{media_type}; charset=utf-8",
-        headers={"Cache-Control": "no-cache"},
-    )
+    return PAGE.asset(name)

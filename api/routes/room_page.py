@@ -13,7 +13,6 @@ API on the same origin, no framing.
 
 from __future__ import annotations
 
-from importlib.resources import files
 from typing import Any, Final
 from uuid import UUID
 
@@ -24,12 +23,12 @@ from api.contract import problems
 from api.deps import PodiumDep
 from api.responses.media import IceServers
 from api.routes.live.deps import RoomCaller
+from api.static_pages import StaticPage
 from commands.live.actors import viewer
 from domain.errors import NotFoundError
 
 router = APIRouter(tags=["room page"])
 
-STATIC = files("api") / "static" / "room"
 ASSETS: Final = {
     "room.js": "text/javascript",
     "media.js": "text/javascript",
@@ -43,10 +42,7 @@ PAGE_POLICY = (
     "img-src 'self' data:; media-src 'self' blob:; base-uri 'none'; form-action 'self'; "
     "frame-ancestors 'none'"
 )
-
-
-def _read(name: str) -> bytes:
-    return (STATIC / name).read_bytes()
+PAGE = StaticPage("room", ASSETS, PAGE_POLICY)
 
 
 @router.get("/live/{room_id}", response_class=Response, include_in_schema=False)
@@ -54,20 +50,13 @@ def room_page(room_id: UUID, podium: PodiumDep) -> Response:
     """The room page of ``room_id`` (a 404 for a room that does not exist)."""
     if podium.views.rooms.room(str(room_id)) is None:
         raise NotFoundError("room not found")
-    return Response(
-        _read("index.html"),
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Security-Policy": PAGE_POLICY},
-    )
+    return PAGE.page()
 
 
 @router.get("/live/assets/{name}", response_class=Response, include_in_schema=False)
 def room_asset(name: str) -> Response:
     """The page's script and stylesheet; nothing else under the directory is served."""
-    media_type = ASSETS.get(name)
-    if media_type is None:
-        raise NotFoundError(f"no asset {name!r}; the page's assets are {', '.join(ASSETS)}")
-    return Response(_read(name), media_type=f"{media_type}; charset=utf-8")
+    return PAGE.asset(name)
 
 
 @router.get(
