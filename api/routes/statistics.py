@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import Response
 
 from api.contract import problems
@@ -25,7 +25,7 @@ from domain.errors import InvalidRequestError, NotFoundError
 from podium.bootstrap import Podium
 from projections.attendance.projection import AttendanceProjection
 from projections.rooms.projection import RoomsProjection
-from projections.statistics.as_of import PastStatistics
+from projections.statistics.as_of import PastStatistics, PastStatisticsBusy
 from projections.statistics.view import COLUMNS, TABLES, Filters, StatisticsView
 
 router = APIRouter(prefix="/statistics", tags=["statistics"])
@@ -98,12 +98,15 @@ def gather(
             raise InvalidRequestError(f"as_of {as_of} is before the account existed")
         past = past_statistics(podium)
         position = past.position_at(moment)
-        view, now = past.view_at(position), moment
+        try:
+            view, now = past.view_at(position), moment
+        except PastStatisticsBusy as busy:
+            raise HTTPException(503, f"{busy}; ask again", {"Retry-After": "5"}) from None
     answer = view.statistics(account_id, now, filters)
     return {**answer, "as_of": moment.isoformat() if moment else None, "position": position}
 
 
-@router.get("", response_model=Statistics, responses=problems(404, 422))
+@router.get("", response_model=Statistics, responses=problems(404, 422, 503))
 def statistics(
     who: CurrentPrincipal,
     podium: PodiumDep,
@@ -121,7 +124,7 @@ def statistics(
 @router.get(
     "/{table}.csv",
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}}, **problems(404, 422)},
+    responses={200: {"content": {"text/csv": {}}}, **problems(404, 422, 503)},
 )
 def statistics_csv(
     table: Table,

@@ -53,6 +53,11 @@ class ScratchStore(SQLiteReadStore):
         self._shared.close()
 
 
+class PastStatisticsBusy(RuntimeError):
+    """Another cut is being built and did not finish within the wait: ask again later. A build
+    of a long log takes seconds; requests queued behind it would hold the API's threads."""
+
+
 class PastStatistics:
     """Scratch read stores of the log cut at past positions, built on demand and cached."""
 
@@ -62,11 +67,13 @@ class PastStatistics:
         decode: Decoder,
         projections: Callable[[], Sequence[Projection]],
         cache_size: int = 8,
+        wait: float = 2.0,
     ) -> None:
         self.recorder = recorder
         self.decode = decode
         self.projections = projections
         self.cache_size = cache_size
+        self.wait = wait  # how long a request waits for another's build before it is refused
         self.topics = sorted({t for p in projections() for t in p.topics})
         self._directory = tempfile.TemporaryDirectory(prefix="podium-as-of-")
         self._views: OrderedDict[int, StatisticsView] = OrderedDict()
@@ -90,8 +97,11 @@ class PastStatistics:
         return at if isinstance(at, datetime) else event.timestamp  # every event has one
 
     def view_at(self, position: int) -> StatisticsView:
-        """The statistics view over the log cut at ``position``."""
-        with self._lock:
+        """The statistics view over the log cut at ``position`` (PastStatisticsBusy when
+        another build holds it longer than ``wait``)."""
+        if not self._lock.acquire(timeout=self.wait):
+            raise PastStatisticsBusy("statistics of another past instant are being computed")
+        try:
             view = self._views.get(position)
             if view is not None:
                 self._views.move_to_end(position)
@@ -103,6 +113,8 @@ class PastStatistics:
                 dropped.store.close()
                 self._path(cut).unlink(missing_ok=True)
             return view
+        finally:
+            self._lock.release()
 
     def _path(self, position: int) -> Path:
         return Path(self._directory.name) / f"cut-{position}.sqlite"

@@ -213,3 +213,22 @@ def test_as_of_in_any_order_with_a_tiny_cache(
     for moment in [*reversed(seen), *seen]:
         assert facts(stats(client, owner, as_of=moment.isoformat())) == facts(seen[moment])
     assert len(list(Path(past_statistics(podium)._directory.name).iterdir())) <= 2  # db + wal
+
+
+def test_as_of_while_another_cut_is_being_built_is_503_not_a_queue(
+    client: TestClient, podium: Podium, clock: ManualClock
+) -> None:
+    """A long build must not hold every API thread behind it: a request that cannot have the
+    builder within its wait is told to come back (503, Retry-After), and served once free."""
+    owner, _, seen = scripted(client, podium, clock)
+    moment = next(iter(seen))
+    past = past_statistics(podium)
+    past.wait = 0.05
+    with past._lock:  # another request's build
+        busy = client.get(
+            "/statistics", params={"as_of": moment.isoformat()}, headers=owner.headers
+        )
+    assert busy.status_code == 503
+    assert busy.headers["retry-after"] == "5"
+    assert "being computed" in busy.json()["detail"]
+    assert facts(stats(client, owner, as_of=moment.isoformat())) == facts(seen[moment])
