@@ -90,15 +90,16 @@ def serve(
         # stops here, saying so, having changed nothing.
         listening = startup.listen(settings.host, settings.port)
         sink = mail_sink and settings.environment == "development"
-        if sink:
-            settings = settings.model_copy(update={"smtp_port": startup.sink_port(settings)})
+        if sink:  # started now, while its port is ours; a failure below ends the process
+            settings = settings.model_copy(update={"smtp_port": _start_mail_sink(settings)})
         podium = bootstrap(settings)
         if settings.store == "postgres":  # answer 503 at once while PostgreSQL is down (0032)
             podium.watch = watch_store(podium)
         api = create_app(podium)
         plane = _media_plane(podium)
-        if sink:  # last, so a failure before it leaves no sink's chatter behind
-            _start_mail_sink(settings.smtp_host, settings.smtp_port)
+        if sink:
+            where = f"{settings.smtp_host}:{settings.smtp_port}"
+            typer.echo(f"podium: mail sink on {where}: mail is printed here")
     stop = threading.Event()
     if workers:
         threading.Thread(
@@ -166,20 +167,22 @@ def server_config(api: FastAPI, settings: Settings) -> uvicorn.Config:
     return uvicorn.Config(api, ws_max_size=settings.ws_max_frame_bytes, log_config=None)
 
 
-def _start_mail_sink(host: str, port: int) -> None:
-    """Start the development mail sink where Podium's mail transport sends."""
+def _start_mail_sink(settings: Settings) -> int:
+    """Start the development mail sink where Podium's mail transport will send; its port."""
     from podium.mail import ConsoleSink
 
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd's per-connection chatter
-    try:
-        ConsoleSink(host, port).start()
-    except Exception as error:  # aiosmtpd re-raises whatever its thread met
-        reason = " ".join(str(error).split()) or type(error).__name__
-        raise startup.StartupError(
-            f"start the mail sink on {host}:{port}: {reason}"
-            " (set PODIUM_SMTP_PORT to a free port, or --no-mail-sink)"
-        ) from None
-    typer.echo(f"podium: mail sink on {host}:{port}: mail is printed here")
+    host, reason, port = settings.smtp_host, "no port to try", settings.smtp_port
+    for port in startup.sink_ports(settings):
+        try:
+            ConsoleSink(host, port).start()
+            return port
+        except Exception as error:  # aiosmtpd re-raises whatever its thread met
+            reason = " ".join(str(error).split()) or type(error).__name__
+    raise startup.StartupError(
+        f"start the mail sink on {host}:{port}: {reason}"
+        " (set PODIUM_SMTP_PORT to a free port, or --no-mail-sink)"
+    )
 
 
 @app.command()

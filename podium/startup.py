@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from podium.settings import Settings
 
 SINK_OFFSET = 25  # PORT 8000 -> mail sink 8025, the long-standing default; 9000 -> 9025
+SINK_ATTEMPTS = 3  # ports the system picks, tried after the derived one
 EXIT_STARTUP = 2
 
 
@@ -78,23 +79,18 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _is_free(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return False
-        return True
-
-
-def sink_port(settings: Settings) -> int:
-    """The development mail sink's port: PODIUM_SMTP_PORT if set, else the API's port + 25 if
-    free, else any free port (a second ``make run`` must not fight the first for 8025)."""
+def sink_ports(settings: Settings) -> Iterator[int]:
+    """Where to try the development mail sink, in order: PODIUM_SMTP_PORT alone if set; else
+    the API's port + 25 (a second ``make run`` must not fight the first for 8025), then a few
+    ports the system picks: another process may take a port between a probe and the bind."""
     if "smtp_port" in settings.model_fields_set:
-        return settings.smtp_port
+        yield settings.smtp_port
+        return
     derived = settings.port + SINK_OFFSET
-    if derived <= 65535 and _is_free(settings.smtp_host, derived):
-        return derived
-    with socket.socket() as probe:
-        probe.bind((settings.smtp_host, 0))
-        return int(probe.getsockname()[1])
+    if derived <= 65535:
+        yield derived
+    for _ in range(SINK_ATTEMPTS):
+        with socket.socket() as probe:
+            probe.bind((settings.smtp_host, 0))
+            picked = int(probe.getsockname()[1])
+        yield picked  # once the probe has let go of it
